@@ -1,0 +1,106 @@
+"""The public entry points: ``parse`` (a file) and ``parse_text`` (a string).
+
+load → normalise → remove noise → segment → classify → export
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import BinaryIO
+
+from .errors import ClauseParserError, InputNotFound, OptionError
+from .model import ParseResult, Producer, Removed, Source
+
+DEFAULT_CLASSIFIER = "rules"
+
+
+def parse(source: str | os.PathLike | BinaryIO, *, encoding: str | None = None, format: str | None = None,
+          rules: str | os.PathLike | None = None, classifier: str = DEFAULT_CLASSIFIER, **options) -> ParseResult:
+    """Parse a contract file (.txt; see ``loader_names()`` for the rest) into labelled clauses.
+
+    >>> import clause_parser
+    >>> result = clause_parser.parse("corpus/raw/c05_house_lease.txt")   # doctest: +SKIP
+    >>> [c.number for c in result.by_label("fee")][:3]                     # doctest: +SKIP
+    ['第三条', '3.1', '3.2']
+
+    ``source`` is a path or a binary file object. ``encoding`` overrides detection for text files,
+    ``format`` overrides format detection, ``rules`` is a folder of YAML rule files merged over the
+    built-in ones, ``classifier`` picks a registered classifier by name.
+    Raises a ``ClauseParserError`` subclass naming the file and what to do.
+    """
+    from .loaders import choose_loader
+
+    if hasattr(source, "read"):
+        name = str(getattr(source, "name", "<stream>"))
+        data = source.read()
+        if isinstance(data, str):
+            raise OptionError(name, "the file object is open in text mode", "open it with 'rb', or call parse_text()")
+        path = None if name == "<stream>" else name
+    else:
+        path = os.fspath(source)
+        name = path
+        p = Path(path)
+        if not p.exists():
+            raise InputNotFound(name, "no such file", "check the path")
+        if not p.is_file():
+            raise InputNotFound(name, "not a file", "pass a file, or use the CLI with a folder")
+        try:
+            data = p.read_bytes()
+        except OSError as e:
+            raise InputNotFound(name, f"cannot read: {e.strerror}", "check the file's permissions") from None
+    entry = choose_loader(data, name, format)
+    loaded = entry.load(data, name=name, encoding=encoding, **options)
+    source_info = Source(path=path, format=loaded.format, sha256=hashlib.sha256(data).hexdigest(), encoding=loaded.encoding)
+    return _build(loaded.text, source_info, list(loaded.removed), rules=rules, classifier=classifier,
+                  options=dict(encoding=encoding, format=format, **options), name=name)
+
+
+def parse_text(text: str, *, name: str | None = None, rules: str | os.PathLike | None = None,
+               classifier: str = DEFAULT_CLASSIFIER, **options) -> ParseResult:
+    """Parse contract text already in memory.
+
+    >>> import clause_parser
+    >>> r = clause_parser.parse_text("第一条 保密\\n乙方不得向任何第三方泄露甲方的商业秘密。")
+    >>> r.clauses[0].label
+    'confidentiality'
+    """
+    if not isinstance(text, str):
+        raise OptionError(name, f"parse_text() takes str, not {type(text).__name__}", "decode bytes first, or call parse()")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    source_info = Source(path=name, format="text", sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), encoding=None)
+    return _build(text, source_info, [], rules=rules, classifier=classifier, options=dict(options), name=name)
+
+
+def _build(text: str, source: Source, removed: list[Removed], *, rules, classifier: str, options: dict,
+           name: str | None) -> ParseResult:
+    from . import __version__
+    from .classify import get_classifier
+    from .classify.ruleset import load_rules
+    from .noise import find_noise
+    from .normalize import fold
+    from .segment.assemble import assemble
+    from .segment.tree import segment
+
+    try:
+        ruleset = load_rules(rules)
+    except ClauseParserError:
+        raise
+    folded = fold(text)
+    noise = find_noise(text, folded, ruleset.noise_file)
+    spans = [(s, e) for s, e, _ in noise]
+    separators = [_line_start(text, s) for s, _, reason in noise if reason == "sample-separator"]
+    nodes = segment(text, folded, spans, separators)
+    clauses, contracts = assemble(text, nodes, spans)
+    clf = get_classifier(classifier, rules_dir=rules)
+    clf.classify(text, folded, clauses)
+    removed = removed + [Removed(span=(s, e), text=text[s:e], reason=reason) for s, e, reason in noise]
+    opts = {"classifier": classifier, "rules": os.fspath(rules) if rules is not None else None}
+    opts.update({k: v for k, v in options.items() if v is not None})
+    producer = Producer(name="clause_parser", version=__version__, rules_sha256=ruleset.sha256, model_sha256=None,
+                        options=dict(sorted(opts.items())))
+    return ParseResult(producer=producer, source=source, text=text, removed=removed, contracts=contracts, clauses=clauses)
+
+
+def _line_start(text: str, pos: int) -> int:
+    return text.rfind("\n", 0, pos) + 1

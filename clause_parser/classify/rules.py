@@ -1,0 +1,175 @@
+"""The rule-based classifier: weighted cues from ``rules/*.yaml`` over each clause and its context.
+
+Matching is linear in the document: one Aho-Corasick pass finds every keyword of every label in
+the whole text, and each pattern runs once over the whole text; hits are then assigned to the
+clause whose own span holds them. A clause's score for a label weighs:
+
+* its own text (keywords, patterns, minus negative cues),
+* its own heading (heading cues),
+* the sections above it (their headings, decaying with distance), and
+* for a heading, what its children are about.
+"""
+from __future__ import annotations
+
+import bisect
+import math
+from collections import defaultdict
+from functools import lru_cache
+
+from ..model import BUILTIN_LABELS, Clause, Evidence, LabelScore
+from . import register_classifier
+from .ruleset import RuleSet, load_rules
+
+CONTEXT_DECAY = 0.6  # weight of the section heading one level up; squared two levels up …
+CHILDREN_WEIGHT = 0.6  # how much a heading borrows from the mean of its children
+SCALE = 4.0  # raw evidence → score: 1 - exp(-raw / SCALE)
+FALLBACK_SCORE = 0.05
+
+
+@lru_cache(maxsize=16)
+def _automata(rules: RuleSet):
+    import ahocorasick
+
+    def build(kind):
+        a = ahocorasick.Automaton()
+        table = defaultdict(list)
+        for lr in rules.labels.values():
+            for key, cue in getattr(lr, kind).items():
+                table[key].append((lr.label, cue, kind))
+        for key, entries in table.items():
+            a.add_word(key, (len(key), entries))
+        if table:
+            a.make_automaton()
+            return a
+        return None
+
+    return build("keywords"), build("negative"), build("heading")
+
+
+def _iter_hits(automaton, s: str):
+    if automaton is None:
+        return
+    for end, (length, entries) in automaton.iter(s):
+        start = end - length + 1
+        for label, cue, kind in entries:
+            yield start, end + 1, label, cue
+
+
+class RuleClassifier:
+    name = "rules"
+
+    def __init__(self, rules: RuleSet | None = None, rules_dir=None, **_):
+        self.rules = rules or load_rules(rules_dir)
+        order = {l: i for i, l in enumerate(BUILTIN_LABELS)}
+        self.labels = sorted(self.rules.labels, key=lambda l: (order.get(l, len(order)), l))
+
+    # ------------------------------------------------------------------ evidence gathering
+    def _own_hits(self, text: str, folded: str, clauses: list[Clause]):
+        """Per clause: {label: {rule: (weight, Evidence)}} from its own text (first hit of each rule)."""
+        starts = [c.span[0] for c in clauses]
+        own = [defaultdict(dict) for _ in clauses]
+        neg = [defaultdict(dict) for _ in clauses]
+
+        def owner(s, e):
+            i = bisect.bisect_right(starts, s) - 1
+            if i >= 0 and e <= clauses[i].span[1]:
+                return i
+            return None
+
+        kw, ng, _ = _automata(self.rules)
+        for target, automaton in ((own, kw), (neg, ng)):
+            for s, e, label, cue in _iter_hits(automaton, folded):
+                i = owner(s, e)
+                if i is not None and cue.rule not in target[i][label]:
+                    target[i][label][cue.rule] = (cue.weight, Evidence(text[s:e], (s, e), cue.rule))
+        for lr in self.rules.labels.values():
+            for pat in lr.patterns.values():
+                for m in pat.regex.finditer(folded):
+                    if m.end() <= m.start():
+                        continue
+                    i = owner(m.start(), m.end())
+                    if i is not None and pat.rule not in own[i][lr.label]:
+                        own[i][lr.label][pat.rule] = (pat.weight, Evidence(text[m.start():m.end()], (m.start(), m.end()), pat.rule))
+        return own, neg
+
+    def _heading_hits(self, text: str, clauses: list[Clause]):
+        _, _, hd = _automata(self.rules)
+        out = [defaultdict(dict) for _ in clauses]
+        from ..normalize import fold
+
+        for i, c in enumerate(clauses):
+            if not c.heading:
+                continue
+            at = text.find(c.heading, c.span[0], c.span[1])
+            base = at if at >= 0 else c.span[0]
+            for s, e, label, cue in _iter_hits(hd, fold(c.heading)):
+                if cue.rule not in out[i][label]:
+                    out[i][label][cue.rule] = (cue.weight, Evidence(c.heading[s:e], (base + s, base + e), cue.rule))
+        return out
+
+    # ------------------------------------------------------------------ scoring
+    def classify(self, text: str, folded: str, clauses: list[Clause]) -> None:
+        if not clauses:
+            return
+        own_hits, neg_hits = self._own_hits(text, folded, clauses)
+        head_hits = self._heading_hits(text, clauses)
+        index = {c.id: i for i, c in enumerate(clauses)}
+        labels = self.labels
+        n = len(clauses)
+
+        def total(hits, i):
+            return {l: sum(w for w, _ in hits[i][l].values()) for l in labels}
+
+        own = [total(own_hits, i) for i in range(n)]
+        neg = [total(neg_hits, i) for i in range(n)]
+        head = [total(head_hits, i) for i in range(n)]
+        for i, c in enumerate(clauses):
+            for l in labels:
+                own[i][l] = max(0.0, own[i][l] - neg[i][l]) + self.rules.labels[l].kind_prior.get(c.kind, 0.0)
+
+        # what each clause says about its section: its heading, or its whole text when it is a heading
+        section = [{l: head[i][l] + (0.5 * own[i][l] if clauses[i].kind == "heading" else 0.0) for l in labels}
+                   for i in range(n)]
+        children = defaultdict(list)
+        for i, c in enumerate(clauses):
+            if c.parent is not None:
+                children[index[c.parent]].append(i)
+
+        raw = []
+        context_from = []
+        for i, c in enumerate(clauses):
+            r = {l: own[i][l] + head[i][l] for l in labels}
+            p, decay, ctx_src = c.parent, CONTEXT_DECAY, []
+            while p is not None:
+                j = index[p]
+                for l in labels:
+                    r[l] += decay * section[j][l]
+                ctx_src.append((j, decay))
+                decay *= CONTEXT_DECAY
+                p = clauses[j].parent
+            kids = children.get(i)
+            if kids and (c.kind == "heading" or max(own[i].values(), default=0) < 2):
+                for l in labels:
+                    r[l] += CHILDREN_WEIGHT * sum(own[k][l] for k in kids) / len(kids)
+            raw.append(r)
+            context_from.append(ctx_src)
+
+        for i, c in enumerate(clauses):
+            r = raw[i]
+            ranked = sorted((l for l in labels if r[l] > 0), key=lambda l: (-r[l], labels.index(l)))
+            scores = []
+            for l in ranked:
+                ev = [e for _, e in own_hits[i][l].values()] + [e for _, e in head_hits[i][l].values()]
+                for j, _ in context_from[i]:
+                    ev += [e for _, e in head_hits[j][l].values()]
+                ev.sort(key=lambda e: (e.span[0], e.span[1], e.rule or ""))
+                scores.append(LabelScore(l, round(1 - math.exp(-r[l] / SCALE), 4), "rules", ev))
+            if not scores:
+                scores = [LabelScore("other", FALLBACK_SCORE, "rules", [])]
+            c.labels = scores
+            c.label = scores[0].label
+
+
+@register_classifier("rules")
+def make_rules(rules_dir=None, **options):
+    return RuleClassifier(rules_dir=rules_dir)

@@ -1,0 +1,138 @@
+"""Nodes → ``Clause`` and ``ContractInfo`` records: exact spans, text without noise, headings, ids."""
+from __future__ import annotations
+
+import bisect
+import re
+
+from ..model import Clause, ContractInfo
+from .tree import Node, _TITLE_LINE
+
+_HEADING_PUNCT = re.compile(r"[。;,，、_:：；]|\s{2,}")
+_TRAILING = "、.,:：，．　 \t"
+
+
+def _trim(text: str, s: int, e: int, removed: list[tuple[int, int]], starts: list[int]) -> tuple[int, int]:
+    """Shrink ``[s, e)`` past white space and removed spans at both ends."""
+    changed = True
+    while changed and s < e:
+        changed = False
+        while s < e and text[s].isspace():
+            s += 1
+        i = bisect.bisect_right(starts, s) - 1
+        if i >= 0 and removed[i][0] <= s < removed[i][1]:
+            s = min(e, removed[i][1])
+            changed = True
+    changed = True
+    while changed and e > s:
+        changed = False
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        i = bisect.bisect_right(starts, e - 1) - 1
+        if i >= 0 and removed[i][0] <= e - 1 < removed[i][1]:
+            e = max(s, removed[i][0])
+            changed = True
+    return s, e
+
+
+def _without_removed(text: str, s: int, e: int, removed, starts) -> str:
+    i = max(0, bisect.bisect_right(starts, s) - 1)
+    parts, pos = [], s
+    while i < len(removed) and removed[i][0] < e:
+        rs, re_ = removed[i]
+        if re_ > pos and rs < e:
+            if rs > pos:
+                parts.append(text[pos:rs])
+            pos = max(pos, re_)
+        i += 1
+    if pos < e:
+        parts.append(text[pos:e])
+    return "".join(parts)
+
+
+def _heading(own: str, marker_len: int) -> tuple[str | None, bool]:
+    """``(heading, has_body)`` from a clause's own text."""
+    rest = own[marker_len:]
+    first, _, more = rest.partition("\n")
+    first_stripped = first.strip().lstrip(":：、.．,，").strip().rstrip(":：")
+    has_more = bool(more.strip())
+    if not first_stripped:
+        return None, has_more
+    if len(first_stripped) <= 24 and not _HEADING_PUNCT.search(first_stripped):
+        return first_stripped, has_more
+    m = re.match(r"^\s*([^\s。;,，、:：；_]{2,12})[\s　]+(\S.*)$", first)
+    if m and len(m.group(2)) > len(m.group(1)):
+        return m.group(1), True
+    return None, True
+
+
+def assemble(text: str, nodes: list[Node], removed: list[tuple[int, int]]) -> tuple[list[Clause], list[ContractInfo]]:
+    removed = sorted(removed)
+    starts = [s for s, _ in removed]
+    clauses: list[Clause] = []
+    keep: list[int] = []  # node index -> clause index (or -1 when the node is empty)
+    spans = []
+    for nd in nodes:
+        s, e = _trim(text, nd.start, nd.end, removed, starts)
+        spans.append((s, e))
+    index_of: dict[int, int] = {}
+    for k, nd in enumerate(nodes):
+        s, e = spans[k]
+        if s >= e:
+            keep.append(-1)
+            continue
+        own = _without_removed(text, s, e, removed, starts)
+        mk = nd.marker
+        number = value = heading = None
+        kind = nd.kind
+        if mk is not None:
+            number = text[mk.start:mk.end].strip().rstrip(_TRAILING).strip() or text[mk.start:mk.end]
+            value = mk.value if mk.value or kind != "attachment" else None
+            heading, has_body = _heading(own, mk.end - s)
+            if kind == "clause" and heading is not None and not has_body:
+                kind = "heading"
+        parent = index_of.get(nd.parent) if nd.parent is not None else None
+        while parent is None and nd.parent is not None and keep[nd.parent] == -1 and nodes[nd.parent].parent is not None:
+            nd.parent = nodes[nd.parent].parent  # an empty parent: attach to its parent
+            parent = index_of.get(nd.parent)
+        index_of[k] = len(clauses)
+        keep.append(len(clauses))
+        clauses.append(Clause(
+            id="", parent=None if parent is None else str(parent), level=0, contract=nd.contract, kind=kind,
+            number=number, value=value, path=[], heading=heading, text=own, span=(s, e)))
+    _number_tree(clauses)
+    return clauses, _contracts(text, clauses)
+
+
+def _number_tree(clauses: list[Clause]) -> None:
+    """Give each clause its path, level and id (``"<contract>:<path>"``), parents by id."""
+    child_count: dict[tuple[int, str | None], int] = {}
+    paths: list[list[int]] = []
+    for c in clauses:
+        pidx = int(c.parent) if c.parent is not None else None
+        key = (c.contract, c.parent)
+        child_count[key] = child_count.get(key, 0) + 1
+        path = (paths[pidx] if pidx is not None else []) + [child_count[key]]
+        paths.append(path)
+    ids = [f"{c.contract}:{'.'.join(map(str, p))}" for c, p in zip(clauses, paths)]
+    for c, p in zip(clauses, paths):
+        c.path = p
+        c.level = len(p) - 1
+        c.parent = ids[int(c.parent)] if c.parent is not None else None
+    for c, i in zip(clauses, ids):
+        c.id = i
+
+
+def _contracts(text: str, clauses: list[Clause]) -> list[ContractInfo]:
+    out: list[ContractInfo] = []
+    for c in clauses:
+        if not out or out[-1].index != c.contract:
+            out.append(ContractInfo(index=c.contract, title=None, span=c.span))
+        info = out[-1]
+        info.span = (info.span[0], c.span[1])
+        if info.title is None and c.kind == "preamble":
+            first = c.text.strip().split("\n", 1)[0].strip()
+            if _TITLE_LINE.match(first) or (len(first) <= 30 and not _HEADING_PUNCT.search(first)):
+                info.title = first
+    if not out:
+        out.append(ContractInfo(index=0, title=None, span=(0, 0)))
+    return out

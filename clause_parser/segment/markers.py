@@ -1,0 +1,183 @@
+"""The marker grammar: every way a Chinese contract numbers its clauses.
+
+``scan(folded)`` runs one regular-expression pass over the folded text (see ``normalize.fold``:
+full-width forms are already half width, traditional characters simplified) and returns every
+*candidate* marker with its style and value. Whether a candidate really starts a clause is decided
+in ``tree.py`` from its position and from continuity with the markers before it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+CN_DIGITS = "零〇一二三四五六七八九两壹贰叁肆伍陆柒捌玖廿拾佰十百"
+_CN_VAL = {c: i for i, c in enumerate("零一二三四五六七八九")}
+_CN_VAL.update({c: i for i, c in enumerate("〇壹贰叁肆伍陆柒捌玖")})
+_CN_VAL["两"] = 2
+_CN_UNIT = {"十": 10, "拾": 10, "百": 100, "佰": 100}
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳㉑㉒㉓㉔㉕㉖㉗㉘㉙㉚㉛㉜㉝㉞㉟"
+PAREN_DIGITS = "⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⑾⑿⒀⒁⒂⒃⒄⒅⒆⒇"
+DOT_DIGITS = "⒈⒉⒊⒋⒌⒍⒎⒏⒐⒑⒒⒓⒔⒕⒖⒗⒘⒙⒚⒛"
+PAREN_CN = "㈠㈡㈢㈣㈤㈥㈦㈧㈨㈩"
+# Rank of the 第X… family, outermost first: a 第X条 is never inside a 第X款.
+TITLED_RANK = {"编": 0, "部分": 0, "章": 1, "节": 2, "条": 3, "款": 4, "项": 5}
+_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+
+
+def cn_to_int(s: str) -> int | None:
+    """Chinese (and 大写) numerals up to the hundreds: 二十一 → 21, 壹佰零五 → 105, 廿 → 20.
+
+    Markers only ever need small numbers; a table this size keeps cn2an's 0.25 s import off
+    the parse path (cn2an is used for amounts, where its generality pays).
+    """
+    if not s:
+        return None
+    if s == "廿":
+        return 20
+    total, cur = 0, None
+    for ch in s:
+        if ch in _CN_VAL:
+            cur = _CN_VAL[ch]
+        elif ch in _CN_UNIT:
+            total += (1 if cur is None else cur) * _CN_UNIT[ch]
+            cur = None
+        else:
+            return None
+    return total + (cur or 0)
+
+
+def roman_to_int(s: str) -> int | None:
+    vals = [_ROMAN.get(ch) for ch in s.lower()]
+    if not vals or None in vals:
+        return None
+    total = 0
+    for a, b in zip(vals, vals[1:] + [0]):
+        total += -a if a < b else a
+    return total
+
+
+def to_int(s: str) -> int | None:
+    s = "".join(s.split())
+    if s.isdigit():
+        return int(s)
+    return cn_to_int(s)
+
+
+_N = f"[{CN_DIGITS}]"
+_UNITS_AFTER_NUMBER = "%‰万亿千元角分倍米吨克斤升度个只件台套份次年月日天周时岁号楼层室栋户期级项款条章节"
+MARKER_RE = re.compile(
+    rf"""
+    (?P<ti>第\s*(?P<ti_n>(?:{_N}|\d){{1,7}})\s*(?P<ti_u>编|部分|章|节|条|款|项|篇))
+  | (?P<en>\b(?P<en_w>article|section|clause|chapter)\s+(?P<en_n>\d{{1,3}}|[ivxlc]{{1,6}})\b\.?)
+  | (?P<ax>(?P<ax_w>附件|附表|附录)\s*(?P<ax_n>(?:{_N}|\d){{0,3}}))
+  | (?<![\d.\-])(?P<dec>\d{{1,3}}(?:\.\d{{1,3}}){{1,5}})(?P<dec_t>\.(?!\d))?
+  | (?<![\d.\-])(?P<dash>\d{{1,3}}(?:-\d{{1,3}}){{1,4}})(?![\d-])
+  | (?P<pcn>\(\s*(?P<pcn_n>{_N}{{1,4}})\s*\)|(?P<pcn_c>[{PAREN_CN}]))
+  | (?P<pnum>\(\s*(?P<pnum_n>\d{{1,3}})\s*\)|(?P<pnum_c>[{PAREN_DIGITS}]))
+  | (?P<plat>\(\s*(?P<plat_n>[a-z])\s*\))
+  | (?P<circ>[{CIRCLED}])
+  | (?P<cn>(?P<cn_n>{_N}{{1,4}})\s*[、.,](?!\d))
+  | (?<![\d.\-])(?P<num>(?P<num_n>\d{{1,3}})\s*(?:[、.](?![\d.])|\)(?!\d))|(?P<num_c>[{DOT_DIGITS}]))
+  | (?<![a-z])(?P<lat>(?P<lat_n>[a-z])(?:[.、]|\))(?![a-z\d]))
+    """,
+    re.VERBOSE,
+)
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A candidate numbering marker. ``start``/``end`` index the document text."""
+
+    start: int
+    end: int  # after the marker and the punctuation that closes it
+    style: str  # family: "ti:条", "cn", "pcn", "num", "nump", "dec2", "pnum", "circ", "lat", "LAT", …
+    value: int
+    prefix: tuple[int, ...] = ()  # leading components of a dotted or dashed number
+    titled_rank: int | None = None  # rank in the 第X… family
+
+    @property
+    def is_titled(self) -> bool:
+        return self.titled_rank is not None
+
+
+def _marker_from_match(m: re.Match, original: str) -> Marker | None:
+    g = m.group
+    s, e = m.start(), m.end()
+    if g("ti"):
+        unit = g("ti_u")
+        v = to_int(g("ti_n"))
+        if v is None:
+            return None
+        if unit == "篇":
+            return Marker(s, e, "pian", v)
+        return Marker(s, e, "ti:" + unit, v, titled_rank=TITLED_RANK[unit])
+    if g("en"):
+        n = g("en_n")
+        v = int(n) if n.isdigit() else roman_to_int(n)
+        return Marker(s, e, "en:" + g("en_w"), v, titled_rank=1 if g("en_w") == "chapter" else 3) if v else None
+    if g("ax"):
+        v = to_int(g("ax_n")) if g("ax_n") else 0
+        return Marker(s, e, "annex", v if v is not None else 0)
+    if g("dec"):
+        parts = tuple(int(p) for p in g("dec").split("."))
+        return Marker(s, e, f"dec{len(parts)}", parts[-1], parts[:-1])
+    if g("dash"):
+        parts = tuple(int(p) for p in g("dash").split("-"))
+        return Marker(s, e, f"dash{len(parts)}", parts[-1], parts[:-1])
+    if g("pcn"):
+        v = cn_to_int(g("pcn_n")) if g("pcn_n") else PAREN_CN.index(g("pcn_c")) + 1
+        return Marker(s, e, "pcn", v) if v else None
+    if g("pnum"):
+        v = int(g("pnum_n")) if g("pnum_n") else PAREN_DIGITS.index(g("pnum_c")) + 1
+        return Marker(s, e, "pnum", v)
+    if g("plat"):
+        ch = original[m.start("plat_n")]
+        return Marker(s, e, "plat" if ch.islower() else "PLAT", ord(g("plat_n")) - 96)
+    if g("circ"):
+        return Marker(s, e, "circ", CIRCLED.index(g("circ")) + 1)
+    if g("cn"):
+        v = cn_to_int(g("cn_n"))
+        return Marker(s, e, "cn", v) if v else None
+    if g("num"):
+        if g("num_c"):
+            return Marker(s, e, "num", DOT_DIGITS.index(g("num_c")) + 1)
+        style = "nump" if original[e - 1] in ")）" else "num"
+        return Marker(s, e, style, int(g("num_n")))
+    if g("lat"):
+        ch = original[m.start("lat_n")]
+        return Marker(s, e, "lat" if ch.islower() else "LAT", ord(g("lat_n")) - 96)
+    return None
+
+
+def scan(folded: str, original: str) -> list[Marker]:
+    """Every candidate marker in document order (one regex pass)."""
+    out = []
+    for m in MARKER_RE.finditer(folded):
+        mk = _marker_from_match(m, original)
+        if mk is None or mk.value is None:
+            continue
+        nxt = folded[mk.end:mk.end + 1]
+        if mk.style.startswith(("dec", "dash", "num")) and nxt and nxt in _UNITS_AFTER_NUMBER:
+            continue  # 1.5万元, 3.个月, 2) 号: a quantity, not a marker
+        if mk.style.startswith(("dec", "dash")) and nxt.isdigit():
+            continue
+        out.append(mk)
+    return out
+
+
+def number_key(number: str) -> str:
+    """A marker reduced to what it means, for comparing: 第五条 → "5", （三） → "3", １．２ → "1.2"."""
+    from ..normalize import fold
+
+    s = "".join(fold(number).split())
+    s = re.sub(r"^(附件|附表|附录|附)", "", s)
+    s = re.sub(r"^第", "", s)
+    s = re.sub(r"(条|款|项|章|节|编|部分|篇)$", "", s)
+    s = re.sub(r"^(article|section|clause|chapter)", "", s)
+    s = s.strip("()[]【】、.:,;")
+    if s in CIRCLED:
+        return str(CIRCLED.index(s) + 1)
+    if s and all(ch in CN_DIGITS for ch in s):
+        v = cn_to_int(s)
+        return str(v) if v is not None else s
+    return s.replace("-", ".")

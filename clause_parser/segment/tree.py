@@ -1,0 +1,397 @@
+"""From candidate markers to the clause tree.
+
+One pass over the lines of the document decides which candidates really start clauses
+(continuity with the numbering so far, position, cross-reference guards), where each sits in the
+hierarchy (the order in which numbering styles appear in *this* document), and where unnumbered
+paragraphs, preambles, closings, attachments and further contracts begin.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from .markers import Marker, scan
+
+TERMINAL = set("。.;!?；！？")
+INLINE_PREV = set(":;。.!?)]_□■】」』\"”'’>")  # after these a squashed marker may start a clause
+_PUNCT_IN_HEADING = re.compile(r"[。;,，、_]|:(?=.)")
+_REF_AFTER = ("的", "之", "中", "所", "约定", "规定", "项下", "第", "及", "和", "或", "至", "、", "内容", "条款", "以", "项", "款", "所述", "已")
+_REF_BEFORE = re.compile(r"(依照|按照|根据|参照|依据|遵照|见|按|依|违反|本合同|本协议|前述|上述|详见|同|如|即|在|于|与|及|和|或|、)$")
+_TITLE_LINE = re.compile(r"^[^。;,:]{2,40}(合同|协议|协议书|合同书|契约|协定书|合约|确认书|保险单|承诺书)[^。;,:]{0,12}$")
+_PARTY_LINE = re.compile(r"^(甲方|乙方|丙方|[^\s:。;,]{1,8}(方|人))\s*[(]?[^):]{0,12}[)]?\s*:")
+_FIELD_LINE = re.compile(r"^[^\s:。;,]{1,12}\s*[(]?[^):。;,]{0,10}[)]?\s*:")
+_SIGNATURE_WORDS = re.compile(r"签字|签章|盖章|签名|签署|\(章\)|法定代表人|授权代表|委托代理人|代表人|签订日期|签约日期|签订地点|签约地点|开户(银)?行|账号|帐号|负责人")
+_DATE_LINE = re.compile(r"^[_\s]*(\d{2,4}|[_\s]+)?\s*年[_\s\d]*月[_\s\d]*日[.。]?$")
+
+
+@dataclass
+class Node:
+    """One clause before labelling. ``start``/``end`` index the document text."""
+
+    start: int
+    kind: str  # preamble | clause | heading | closing | attachment
+    contract: int
+    marker: Marker | None = None
+    parent: int | None = None
+    end: int = -1
+    heading: str | None = None
+    depth: int = 0
+
+
+@dataclass
+class _Frame:
+    style: str
+    value: int
+    prefix: tuple[int, ...]
+    node: int
+    rank: int | None
+
+
+@dataclass
+class _State:
+    contract: int = 0
+    stack: list[_Frame] = field(default_factory=list)
+    first_seen: dict[str, int] = field(default_factory=dict)
+    last_value: dict[str, int] = field(default_factory=dict)
+    numbered: int = 0
+
+
+class _Removed:
+    """Fast membership tests against the removed (noise) spans."""
+
+    def __init__(self, spans):
+        self.spans = sorted(spans)
+        self.starts = [s for s, _ in self.spans]
+
+    def covering(self, pos: int):
+        i = bisect.bisect_right(self.starts, pos) - 1
+        if i >= 0 and self.spans[i][0] <= pos < self.spans[i][1]:
+            return self.spans[i]
+        return None
+
+
+def _lines(folded: str, removed: _Removed):
+    """``(line_start, content_start, content_end)`` of each line with non-noise content."""
+    out = []
+    pos, n = 0, len(folded)
+    while pos <= n:
+        nl = folded.find("\n", pos)
+        end = n if nl < 0 else nl
+        s, e = pos, end
+        while True:
+            while s < e and folded[s].isspace():
+                s += 1
+            r = removed.covering(s) if s < e else None
+            if r is None:
+                break
+            s = max(s, r[1])
+        while True:
+            while e > s and folded[e - 1].isspace():
+                e -= 1
+            r = removed.covering(e - 1) if e > s else None
+            if r is None:
+                break
+            e = min(e, r[0])
+        if s < e:
+            out.append((pos, s, e))
+        pos = end + 1
+    return out
+
+
+def segment(text: str, folded: str, removed_spans: list[tuple[int, int]], separators: list[int] = ()) -> list[Node]:
+    """Split a document into clause nodes (flat, in document order, parents by index).
+
+    ``separators`` are offsets where a further sample contract starts (e.g. after "篇二").
+    """
+    removed = _Removed(removed_spans)
+    lines = _lines(folded, removed)
+    cands = [m for m in scan(folded, text) if removed.covering(m.start) is None]
+    return _Builder(text, folded, lines, cands, sorted(separators)).run()
+
+
+class _Builder:
+    def __init__(self, text, folded, lines, cands, separators):
+        self.text, self.f, self.lines, self.cands, self.separators = text, folded, lines, cands, separators
+        self.nodes: list[Node] = []
+        self.st = _State()
+        self.cur: int | None = None
+        self.prev_end_char = ""
+        self.field_nodes: set[int] = set()  # preamble entries that are "名称：值" lines
+
+    # ---------------------------------------------------------------- main pass
+    def run(self) -> list[Node]:
+        ci = 0
+        sep_i = 0
+        for li, (ls, cs, ce) in enumerate(self.lines):
+            while sep_i < len(self.separators) and self.separators[sep_i] <= cs:
+                if self.st.numbered:
+                    self._new_contract()
+                sep_i += 1
+            line_cands = []
+            while ci < len(self.cands) and self.cands[ci].start < ce:
+                if self.cands[ci].start >= cs:
+                    line_cands.append(self.cands[ci])
+                ci += 1
+            if self.st.numbered >= 3 and self._starts_new_contract(li):
+                self._new_contract()
+            first_taken = False
+            if line_cands and line_cands[0].start == cs:
+                first_taken = self._try(line_cands[0], line_start=True)
+            if not first_taken:
+                self._unnumbered_line(cs, ce)
+            for mk in line_cands[1:] if line_cands and line_cands[0].start == cs else line_cands:
+                if mk.start > cs:
+                    self._try(mk, line_start=False)
+            self.prev_end_char = self.f[ce - 1]
+        self._finish()
+        return self.nodes
+
+    def _new_contract(self):
+        self.st = _State(contract=self.st.contract + 1)
+        self.cur = None
+
+    def _starts_new_contract(self, li: int) -> bool:
+        """A title line followed closely by a party block, after a body of clauses."""
+        _, cs, ce = self.lines[li]
+        if not _TITLE_LINE.match(self.f[cs:ce]):
+            return False
+        for _, s2, e2 in self.lines[li + 1: li + 4]:
+            if _PARTY_LINE.match(self.f[s2:e2]):
+                return True
+        return False
+
+    # ---------------------------------------------------------------- unnumbered lines
+    def _unnumbered_line(self, cs: int, ce: int):
+        st = self.st
+        if st.numbered == 0:
+            line = self.f[cs:ce]
+            prev = self.nodes[self.cur] if self.cur is not None else None
+            if prev is not None and prev.kind == "preamble" and prev.contract == st.contract:
+                prev_line_is_field = self.cur in self.field_nodes
+                if _FIELD_LINE.match(line) and not _PARTY_LINE.match(line) and prev_line_is_field:
+                    return  # 地址：/电话： lines belong to the party above
+                if self.prev_end_char not in TERMINAL and not _FIELD_LINE.match(line) and not prev_line_is_field \
+                        and not _TITLE_LINE.match(line) and len(self.f[prev.start:cs]) > 40:
+                    return  # a wrapped recital line
+            idx = self._add(Node(cs, "preamble", st.contract))
+            if _FIELD_LINE.match(line):
+                self.field_nodes.add(idx)
+            return
+        cur = self.nodes[self.cur] if self.cur is not None else None
+        if cur is None:
+            return
+        if cur.marker is not None and cur.parent is not None and self.prev_end_char in TERMINAL:
+            # A paragraph after a list item that ended its sentence: it belongs to the list's parent.
+            parent = self.nodes[cur.parent]
+            self._add(Node(cs, "clause", st.contract, parent=cur.parent, depth=parent.depth + 1))
+
+    def _add(self, node: Node) -> int:
+        self.nodes.append(node)
+        self.cur = len(self.nodes) - 1
+        return self.cur
+
+    # ---------------------------------------------------------------- markers
+    def _prev_char(self, pos: int) -> str:
+        i = pos - 1
+        while i >= 0 and self.f[i] in " \t":
+            i -= 1
+        return self.f[i] if i >= 0 else "\n"
+
+    def _is_reference(self, mk: Marker, line_start: bool) -> bool:
+        after = self.f[mk.end: mk.end + 4]
+        if mk.is_titled and after.startswith(_REF_AFTER):
+            return True
+        if self._prev_char(mk.start) == "第":
+            return True
+        before = self.f[max(0, mk.start - 6): mk.start].rstrip()
+        if mk.is_titled and not line_start and _REF_BEFORE.search(before):
+            return True
+        if line_start and mk.is_titled and self.prev_end_char not in TERMINAL and after.startswith(_REF_AFTER):
+            return True
+        return False
+
+    def _short_heading_before(self, mk: Marker) -> bool:
+        """The current clause so far is only a short heading: "一、货物描述1. 货物名称…"."""
+        if self.cur is None:
+            return False
+        cur = self.nodes[self.cur]
+        if cur.marker is None:
+            return False
+        own = self.f[cur.marker.end: mk.start].strip()
+        return 0 < len(own) <= 15 and not re.search(r"[。;,，、:.!?\n]", own)
+
+    def _heading_like(self, node_index: int) -> bool:
+        node = self.nodes[node_index]
+        if node.marker is None:
+            return False
+        nl = self.f.find("\n", node.marker.end)
+        rest = self.f[node.marker.end: nl if nl >= 0 else len(self.f)].strip()
+        return len(rest) <= 20 and not re.search(r"[。;,]", rest)
+
+    def _try(self, mk: Marker, line_start: bool) -> bool:
+        st = self.st
+        if mk.style == "pian":
+            return False
+        if self._is_reference(mk, line_start):
+            return False
+        prev = self._prev_char(mk.start)
+        if not line_start and prev not in INLINE_PREV and not self._short_heading_before(mk):
+            return False
+        if mk.style == "annex":
+            return self._try_annex(mk, line_start)
+        placement = self._place(mk, line_start, prev)
+        if placement is None:
+            return False
+        parent_depth, pop_to = placement
+        del st.stack[pop_to:]
+        parent = st.stack[-1].node if st.stack else None
+        depth = self.nodes[parent].depth + 1 if parent is not None else 0
+        idx = self._add(Node(mk.start, "clause", st.contract, marker=mk, parent=parent, depth=depth))
+        st.stack.append(_Frame(mk.style, mk.value, mk.prefix, idx, mk.titled_rank))
+        st.first_seen.setdefault(mk.style, len(st.first_seen))
+        st.last_value[mk.style] = mk.value
+        st.numbered += 1
+        return True
+
+    def _try_annex(self, mk: Marker, line_start: bool) -> bool:
+        st = self.st
+        if not line_start or st.numbered == 0:
+            return False
+        nl = self.f.find("\n", mk.end)
+        rest = self.f[mk.end: nl if nl >= 0 else len(self.f)].strip()
+        if len(rest) > 40 or rest.startswith(_REF_AFTER):
+            return False
+        st.stack.clear()
+        idx = self._add(Node(mk.start, "attachment", st.contract, marker=mk))
+        st.stack.append(_Frame("annex", mk.value, (), idx, -1))
+        st.numbered += 1
+        return True
+
+    def _place(self, mk: Marker, line_start: bool, prev: str):
+        """``(None, pop_to)``: keep ``stack[:pop_to]`` and push the marker; None to reject it."""
+        st = self.st
+        stack = st.stack
+        s, v = mk.style, mk.value
+        i = next((k for k in range(len(stack) - 1, -1, -1) if stack[k].style == s), None)
+        dotted = s.startswith(("dec", "dash"))
+        if i is not None:
+            f = stack[i]
+            if dotted:
+                if mk.prefix == f.prefix and (v == f.value + 1 or (line_start and f.value < v <= f.value + 2)):
+                    return None, i
+                if line_start and v == 1 and mk.prefix[:-1] == f.prefix[:-1] and mk.prefix[-1] == f.prefix[-1] + 1:
+                    if i == 0 or not self._matches_prefix(stack[i - 1], mk.prefix):
+                        return None, i
+            else:
+                if v == f.value + 1:
+                    return None, i
+                if line_start and (f.value < v <= f.value + (3 if mk.is_titled else 2)):
+                    return None, i
+                if v == 1 and (line_start or (i == len(stack) - 1 and prev in ":")):
+                    return None, i  # the same kind of list starts again under the same parent
+            # not a continuation of its own frame: maybe a dotted number under another parent
+        if dotted:
+            for k in range(len(stack) - 1, -1, -1):
+                if self._matches_prefix(stack[k], mk.prefix):
+                    if v == 1 or (line_start and v <= 2):
+                        return None, k + 1
+                    return None
+            if line_start and (not stack or v == 1) and i is None:
+                return None, len(stack) if stack and self._heading_like(stack[-1].node) else 0
+            return None
+        if i is not None and not (v == 1 or (line_start and v == st.last_value.get(s, -9) + 1)):
+            return None
+        if mk.is_titled:
+            k = len(stack)
+            while k > 0 and stack[k - 1].rank is not None and stack[k - 1].rank >= mk.titled_rank:
+                k -= 1
+            while k > 0 and stack[k - 1].rank is None and not (
+                    self._heading_like(stack[k - 1].node) or (not line_start and self._short_heading_before(mk))):
+                k -= 1
+            while k > 0 and stack[k - 1].rank is None and any(fr.rank is not None for fr in stack[:k - 1]) is False \
+                    and not self._heading_like(stack[k - 1].node):
+                k -= 1
+            if v == 1 or v == st.last_value.get(s, -9) + 1:
+                return None, k
+            if line_start and (not stack or st.numbered == 0):
+                return None, 0
+            if line_start and s in st.last_value and st.last_value[s] < v <= st.last_value[s] + 3:
+                return None, k
+            return None
+        # a style not open right now
+        if v == 1:
+            if not line_start and prev not in ":" and not self._short_heading_before(mk) and stack:
+                top_style = stack[-1].style
+                if top_style == s:
+                    return None
+                # inline first item after "。" or blanks: only when the current clause invites a list
+                own = self.f[self.nodes[stack[-1].node].marker.end: mk.start] if stack else ""
+                if not re.search(r"[:]\s*\S{0,40}$", own):
+                    return None
+            return None, len(stack)
+        if line_start and s in st.last_value and v == st.last_value[s] + 1:
+            k = len(stack)
+            order = st.first_seen.get(s, 99)
+            while k > 0 and st.first_seen.get(stack[k - 1].style, 99) > order:
+                k -= 1
+            return None, k
+        if line_start and not stack and st.numbered == 0 and v <= 3:
+            return None, 0
+        return None
+
+    @staticmethod
+    def _matches_prefix(frame: _Frame, prefix: tuple[int, ...]) -> bool:
+        if frame.style.startswith(("dec", "dash")):
+            return frame.prefix + (frame.value,) == prefix
+        return len(prefix) == 1 and frame.value == prefix[0]
+
+    # ---------------------------------------------------------------- after the pass
+    def _finish(self):
+        self._mark_closings()
+        n = len(self.nodes)
+        for k, node in enumerate(self.nodes):
+            node.end = self.nodes[k + 1].start if k + 1 < n else len(self.text)
+
+    def _mark_closings(self):
+        """After the last numbered clause of each contract, the signature block is its closing."""
+        nodes = self.nodes
+        by_contract: dict[int, list[int]] = {}
+        for k, node in enumerate(nodes):
+            by_contract.setdefault(node.contract, []).append(k)
+        closings: dict[int, tuple[int, int]] = {}  # contract -> (closing start, limit)
+        for c, idxs in by_contract.items():
+            annex = next((k for k in idxs if nodes[k].kind == "attachment"), None)
+            numbered = [k for k in idxs if nodes[k].marker is not None and (annex is None or k < annex)]
+            if not numbered:
+                continue
+            last = numbered[-1]
+            if annex is not None:
+                limit = nodes[annex].start
+            else:
+                limit = nodes[idxs[-1] + 1].start if idxs[-1] + 1 < len(nodes) else len(self.text)
+            for _, cs, ce in self.lines:
+                if nodes[last].start < cs < limit and self._signature_line(self.f[cs:ce]):
+                    closings[c] = (cs, limit)
+                    break
+        if not closings:
+            return
+        kept = [nd for nd in nodes
+                if not (nd.contract in closings and nd.marker is None and nd.kind == "clause"
+                        and closings[nd.contract][0] <= nd.start < closings[nd.contract][1])]
+        result = sorted(kept + [Node(off, "closing", c) for c, (off, _) in closings.items()], key=lambda nd: nd.start)
+        new_index = {id(nd): k for k, nd in enumerate(result)}
+        for nd in result:
+            if nd.parent is not None:
+                nd.parent = new_index.get(id(nodes[nd.parent]))
+        self.nodes = result
+
+    @staticmethod
+    def _signature_line(line: str) -> bool:
+        if "。" in line or len(line) > 80:
+            return False
+        if _DATE_LINE.match(line):
+            return True
+        if _SIGNATURE_WORDS.search(line) and not re.search(r"[,;]", line):
+            return True
+        return bool(_PARTY_LINE.match(line)) and len(line) < 50 and not re.search(r"[,;]", line)

@@ -1,0 +1,113 @@
+"""Reading files: encodings, line endings, noise, errors a user can act on."""
+import io
+
+import pytest
+
+import clause_parser
+from clause_parser.errors import ClauseParserError, DecodingError, InputNotFound, OptionError
+from helpers import check_result
+
+CONTRACT = "房屋租赁合同\n甲方：张三\n乙方：李四\n第一条 租金\n乙方每月支付租金人民币三千元。\n第二条 争议\n争议提交仲裁委员会仲裁。\n"
+TRAD = "房屋租賃合同\n甲方：張三\n乙方：李四\n第一條 租金\n乙方每月支付租金人民幣三千元。\n第二條 爭議\n爭議提交仲裁委員會仲裁。\n"
+
+
+@pytest.mark.parametrize("encoding, text, expected", [
+    ("utf-8", CONTRACT, "utf-8"),
+    ("utf-8-sig", CONTRACT, "utf-8"),
+    ("utf-16", CONTRACT, "utf-16"),
+    ("gb18030", CONTRACT, "gb18030"),
+    ("gbk", CONTRACT, "gb18030"),
+    ("big5", TRAD, "big5"),
+])
+def test_encodings_are_detected(tmp_path, encoding, text, expected):
+    f = tmp_path / "contract.txt"
+    f.write_bytes(text.encode(encoding))
+    r = clause_parser.parse(f)
+    assert r.text == text
+    assert r.source.encoding.replace("_", "-").startswith(expected.split("-")[0])
+    assert [c.number for c in r.clauses if c.number] in (["第一条", "第二条"], ["第一條", "第二條"])
+    assert r.find("2").label == "dispute"
+
+
+def test_encoding_override_and_line_endings(tmp_path):
+    f = tmp_path / "c.txt"
+    f.write_bytes(CONTRACT.replace("\n", "\r\n").encode("gb18030"))
+    r = clause_parser.parse(f, encoding="gb18030")
+    assert "\r" not in r.text and r.source.encoding == "gb18030"
+    with pytest.raises(DecodingError, match="c.txt: not valid utf-8"):
+        clause_parser.parse(f, encoding="utf-8")
+
+
+def test_traditional_text_keeps_its_characters_but_matches_simplified_rules():
+    r = clause_parser.parse_text(TRAD)
+    assert r.text == TRAD
+    assert r.find("第二條").label == "dispute" and r.find("第一條").label == "fee"
+
+
+def test_binary_file_gets_a_clear_error(tmp_path):
+    f = tmp_path / "image.txt"
+    f.write_bytes(bytes(range(256)) * 20)
+    with pytest.raises(DecodingError) as e:
+        clause_parser.parse(f)
+    assert "image.txt" in str(e.value) and "\n" not in str(e.value)
+
+
+def test_missing_file_and_wrong_argument_types(tmp_path):
+    with pytest.raises(InputNotFound, match="nope.txt: no such file"):
+        clause_parser.parse(tmp_path / "nope.txt")
+    with pytest.raises(InputNotFound):
+        clause_parser.parse(tmp_path)
+    with pytest.raises(OptionError):
+        clause_parser.parse_text(b"bytes")
+    with pytest.raises(OptionError, match="text mode"):
+        clause_parser.parse(io.StringIO("第一条"))
+    assert issubclass(OptionError, ClauseParserError)
+
+
+def test_binary_file_object(tmp_path):
+    r = clause_parser.parse(io.BytesIO(CONTRACT.encode("gb18030")))
+    assert r.text == CONTRACT and r.source.path is None
+
+
+def test_empty_document_is_valid_json_with_no_clauses(schema):
+    r = clause_parser.parse_text("")
+    check_result(r, schema)
+    assert r.clauses == [] and len(r.contracts) == 1
+
+
+NOISY = """当前位置：首页 > 合同范本 > 租赁合同
+房屋租赁合同范本（精选12篇）
+作者：admin   发布时间：2023-04-05 10:22:31   浏览次数：1024
+本文档由合同网用户上传，VIP会员可免费下载
+房屋租赁合同
+甲方：张三
+乙方：李四
+第一条 租金
+乙方每月支付租金人民币三千元，
+第 1 页 共 3 页
+于每月五日前支付。
+- 2 -
+第二条 争议
+争议提交仲裁委员会仲裁。
+文档评论(0)
+目录
+第一章 总则..........1
+"""
+
+
+def test_web_and_print_noise_is_removed_with_reasons(schema):
+    r = clause_parser.parse_text(NOISY)
+    check_result(r, schema)
+    reasons = {x.reason for x in r.removed}
+    assert {"breadcrumb", "collection-title", "author-date", "web-banner", "page-number", "counter", "toc"} <= reasons
+    art = r.find("第一条")
+    assert art.text == "第一条 租金\n乙方每月支付租金人民币三千元，\n\n于每月五日前支付。" or "第 1 页" not in art.text
+    assert "第 1 页" not in art.text and "于每月五日前支付" in art.text
+    assert art.span[0] < next(x for x in r.removed if x.reason == "page-number").span[0] < art.span[1]
+    assert not any("文档评论" in c.text or "浏览次数" in c.text for c in r.clauses)
+
+
+def test_contract_sentences_with_web_words_are_kept():
+    r = clause_parser.parse_text("第一条 乙方应在平台上提供软件下载服务。\n第二条 甲方上传的资料归甲方所有。")
+    assert not r.removed
+    assert len([c for c in r.clauses if c.number]) == 2

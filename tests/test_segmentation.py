@@ -1,0 +1,197 @@
+"""Segmentation as a user sees it: numbers, hierarchy, headings, what is and is not a clause."""
+import pytest
+
+import clause_parser
+from helpers import check_result
+
+
+def numbers(result):
+    return [c.number for c in result.clauses if c.number is not None]
+
+
+def tree(result):
+    """(number, parent number) pairs of the numbered clauses."""
+    by_id = {c.id: c for c in result.clauses}
+    return [(c.number, by_id[c.parent].number if c.parent else None) for c in result.clauses if c.number]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("第一编 总则\n第一章 定义\n第一节 一般规定\n第一条 甲方应当提供服务。\n第一款 服务时间为工作日。", ["第一编", "第一章", "第一节", "第一条", "第一款"]),
+    ("一、服务\n二、费用", ["一", "二"]),
+    ("一. 服务\n二. 费用", ["一", "二"]),
+    ("一，服务\n二，费用", ["一", "二"]),
+    ("（一）服务\n（二）费用", ["（一）", "（二）"]),
+    ("(一)服务\n(二)费用", ["(一)", "(二)"]),
+    ("1. 服务\n2. 费用", ["1", "2"]),
+    ("1、服务\n2、费用", ["1", "2"]),
+    ("1．服务\n2．费用", ["1", "2"]),
+    ("1) 服务\n2) 费用", ["1)", "2)"]),
+    ("1.1 服务\n1.2 费用\n1.2.1 首付款\n1.2.1.1 支付时间", ["1.1", "1.2", "1.2.1", "1.2.1.1"]),
+    ("(1) 服务\n(2) 费用", ["(1)", "(2)"]),
+    ("（1）服务\n（2）费用", ["（1）", "（2）"]),
+    ("①服务\n②费用", ["①", "②"]),
+    ("a) 服务\nb) 费用", ["a)", "b)"]),
+    ("A. 服务\nB. 费用", ["A", "B"]),
+    ("(a) 服务\n(b) 费用", ["(a)", "(b)"]),
+    ("1-1 服务\n1-2 费用", ["1-1", "1-2"]),
+    ("第十九条 甲\n第二十条 乙\n第一百零一条 丙", ["第十九条", "第二十条"]),
+    ("壹、服务\n贰、费用", ["壹", "贰"]),
+    ("第三條 委託事項\n第四條 代理權限", ["第三條", "第四條"]),
+    ("１．１　服务\n１．２　费用", ["１．１", "１．２"]),
+    ("（ａ）服务\n（ｂ）费用", ["（ａ）", "（ｂ）"]),
+    ("Ａ．服务\nＢ．费用", ["Ａ", "Ｂ"]),
+    ("１－１ 服务\n１－２ 费用", ["１－１", "１－２"]),
+    ("第 三 条 服务\n第 四 条 费用", ["第 三 条", "第 四 条"]),
+    ("第一条\t服务\n第二条\t费用", ["第一条", "第二条"]),
+    ("⑴ 服务\n⑵ 费用", ["⑴", "⑵"]),
+    ("Article 1 Services\nArticle 2 Fees", ["Article 1", "Article 2"]),
+])
+def test_every_marker_style(text, expected, schema):
+    r = clause_parser.parse_text(text)
+    check_result(r, schema)
+    assert numbers(r)[: len(expected)] == expected
+
+
+def test_values_of_markers():
+    r = clause_parser.parse_text("第五条 甲\n（三）乙\n1.2 丙\n① 丁\nb) 戊")
+    # first markers of a document may start mid-way (a truncated page), their values are what they say
+    assert [c.value for c in r.clauses][:1] == [5]
+    r = clause_parser.parse_text("第一条 总则\n（一）甲\n（二）乙\n（三）丙\n1. 子项\n2. 子项\n①一\n②二\na) x\nb) y")
+    values = {c.number: c.value for c in r.clauses}
+    assert values["（三）"] == 3 and values["②"] == 2 and values["b)"] == 2 and values["第一条"] == 1
+
+
+def test_clause_text_starts_with_its_marker_and_excludes_children():
+    r = clause_parser.parse_text("第三条 付款方式\n3.1 甲方应于签约后支付首付款。\n3.2 尾款于验收后支付。")
+    c = r.find("第三条")
+    assert c.text == "第三条 付款方式"
+    assert r.find("3.1").text == "3.1 甲方应于签约后支付首付款。"
+    assert r.find("3.1").parent == c.id
+
+
+@pytest.mark.parametrize("text, expected", [
+    # 一、 above 1.1
+    ("一、服务内容\n1.1 乙方提供咨询。\n1.2 乙方提供培训。\n二、费用\n2.1 甲方支付费用。",
+     [("一", None), ("1.1", "一"), ("1.2", "一"), ("二", None), ("2.1", "二")]),
+    # 第X条 above （一）
+    ("第一条 服务\n（一）咨询；\n（二）培训。\n第二条 费用\n（一）首付款；",
+     [("第一条", None), ("（一）", "第一条"), ("（二）", "第一条"), ("第二条", None), ("（一）", "第二条")]),
+    # 1. above (1)
+    ("1. 服务\n(1) 咨询；\n(2) 培训。\n2. 费用\n(1) 首付款。",
+     [("1", None), ("(1)", "1"), ("(2)", "1"), ("2", None), ("(1)", "2")]),
+    # (1) above 1. — the order of appearance decides, not a fixed ranking
+    ("(1) 服务\n1. 咨询；\n2. 培训。\n(2) 费用\n1. 首付款。",
+     [("(1)", None), ("1", "(1)"), ("2", "(1)"), ("(2)", None), ("1", "(2)")]),
+    # articles numbered continuously across sections
+    ("一、合同期限\n第一条 本合同期限一年。\n第二条 试用期一个月。\n二、工作内容\n第三条 乙方担任会计。",
+     [("一", None), ("第一条", "一"), ("第二条", "一"), ("二", None), ("第三条", "二")]),
+    # chapters, articles, and 第X款 below articles
+    ("第一章 总则\n第一条 目的。\n第一款 甲。\n第二款 乙。\n第二条 范围。\n第二章 费用\n第三条 价款。",
+     [("第一章", None), ("第一条", "第一章"), ("第一款", "第一条"), ("第二款", "第一条"), ("第二条", "第一章"),
+      ("第二章", None), ("第三条", "第二章")]),
+    # decimals under articles: 5.1 belongs to 第五条
+    ("第五条 技术内容\n5.1 组成部分\n5.2 技术路线\n第六条 计划\n6.1 进度",
+     [("第五条", None), ("5.1", "第五条"), ("5.2", "第五条"), ("第六条", None), ("6.1", "第六条")]),
+])
+def test_hierarchy_follows_the_document(text, expected):
+    assert tree(clause_parser.parse_text(text)) == expected
+
+
+@pytest.mark.parametrize("text, expected_numbers", [
+    # a wrapped line that starts with an out-of-sequence number
+    ("1. 甲方应在合同签订后支付合同总价的\n30%作为预付款。\n2. 乙方应交付货物。", ["1", "2"]),
+    ("1. 租期为\n3个月。\n2. 租金", ["1", "2"]),
+    ("1. 本合同自\n2024.3.1起生效。\n2. 租金", ["1", "2"]),
+    ("1. 租金为\n1.5万元。\n2. 押金", ["1", "2"]),
+    ("第一条 甲方收到\n第一封信后回复。\n第二条 乙方", ["第一条", "第二条"]),
+    ("5.1 乙方应当\n依照本合同第5.2条履行。\n5.2 甲方", ["5.1", "5.2"]),
+    ("第一条 违约\n乙方违反第三条第２款约定的，应支付违约金。\n第二条 争议", ["第一条", "第二条"]),
+    ("1. 具体清单见附件一。\n2. 验收", ["1", "2"]),
+    ("第一条 服务\n联系电话：６６．８９７１\n第二条 费用", ["第一条", "第二条"]),
+    ("1. 付款\n2. 交货\n2. 重复的行\n3. 验收", ["1", "2", "3"]),
+])
+def test_false_markers_are_not_clauses(text, expected_numbers):
+    r = clause_parser.parse_text(text)
+    check_result(r)
+    assert numbers(r) == expected_numbers
+
+
+def test_cross_reference_inside_a_sentence_is_not_a_clause():
+    r = clause_parser.parse_text("第一条 甲方应依照本合同第5.2条和第三条第２款的约定付款，详见附件一。\n第二条 乙方")
+    assert numbers(r) == ["第一条", "第二条"]
+
+
+def test_squashed_markers_of_a_scraped_page():
+    r = clause_parser.parse_text("经友好协商，达成如下协议:一、货物描述1. 货物名称:______2. 型号:_____3. 数量:100台。\n二、价格")
+    assert tree(r) == [("一", None), ("1", "一"), ("2", "一"), ("3", "一"), ("二", None)]
+    assert r.find("2").text == "2. 型号:_____"
+
+
+def test_list_inside_one_sentence():
+    r = clause_parser.parse_text("第八条 违约\n有下列情形之一的，视为乙方违约：①逾期交货；②质量不合格；③拒绝验收。\n第九条 争议")
+    assert tree(r) == [("第八条", None), ("①", "第八条"), ("②", "第八条"), ("③", "第八条"), ("第九条", None)]
+    assert r.find("②").text == "②质量不合格；"
+
+
+def test_headings_alone_and_with_body():
+    r = clause_parser.parse_text("一、服务内容\n1. 乙方提供咨询服务。\n第一条 合同标的 乙方应向甲方交付软件一套。")
+    first = r.clauses[0]
+    assert (first.kind, first.heading) == ("heading", "服务内容")
+    art = r.find("第一条")
+    assert art.heading == "合同标的" and art.kind == "clause"
+
+
+def test_preamble_closing_and_attachment():
+    text = ("技术服务合同\n合同编号：JS-2024-001\n甲方：北京某科技有限公司\n地址：北京市海淀区\n乙方：上海某信息公司\n"
+            "经友好协商，达成如下协议：\n第一条 服务内容\n乙方为甲方提供运维服务。\n第二条 其他\n本合同一式两份。\n"
+            "甲方（盖章）：          乙方（盖章）：\n日期：2024年3月1日\n附件一：服务清单\n1. 服务器巡检\n2. 数据备份")
+    r = clause_parser.parse_text(text)
+    check_result(r)
+    kinds = [c.kind for c in r.clauses]
+    assert kinds[0] == "preamble" and "closing" in kinds and "attachment" in kinds
+    closing = next(c for c in r.clauses if c.kind == "closing")
+    assert "盖章" in closing.text and "2024年3月1日" in closing.text
+    att = next(c for c in r.clauses if c.kind == "attachment")
+    assert att.number == "附件一"
+    assert [c.number for c in r.children(att)] == ["1", "2"]
+    assert r.contracts[0].title == "技术服务合同"
+    assert all(c.label == "other" for c in r.clauses if c.kind in ("preamble", "closing"))
+
+
+def test_wrapped_lines_stay_in_their_clause_and_trailing_paragraph_is_its_own_entry():
+    text = ("第一条 甲方的义务\n（一）按时支付服务费用，不得无故\n拖延；\n（二）提供必要的工作条件。\n"
+            "上述义务未履行的，乙方有权顺延服务期限。\n第二条 乙方的义务")
+    r = clause_parser.parse_text(text)
+    one = r.find("（一）")
+    assert one.text == "（一）按时支付服务费用，不得无故\n拖延；"
+    trailing = [c for c in r.clauses if c.number is None and c.kind == "clause"]
+    assert len(trailing) == 1 and trailing[0].parent == r.find("第一条").id
+    assert trailing[0].text.startswith("上述义务")
+
+
+def test_two_contracts_in_one_file():
+    text = ("租赁合同范本3篇\n篇一\n房屋租赁合同\n甲方：张三\n乙方：李四\n第一条 租金每月三千元。\n第二条 租期一年。\n"
+            "篇二\n房屋租赁合同\n出租方：王五\n承租方：赵六\n第一条 租金每月两千元。\n第二条 押金一个月。")
+    r = clause_parser.parse_text(text)
+    check_result(r)
+    assert [c.index for c in r.contracts] == [0, 1]
+    assert {c.contract for c in r.clauses if "王五" in c.text} == {1}
+    assert {c.contract for c in r.clauses if "张三" in c.text} == {0}
+    assert any(x.reason == "sample-separator" for x in r.removed)
+
+
+def test_repeated_title_and_party_block_start_a_new_contract():
+    one = "买卖合同\n甲方：某甲公司\n乙方：某乙公司\n第一条 标的\n第二条 价款\n第三条 交付\n"
+    r = clause_parser.parse_text(one + one.replace("某甲", "某丙"))
+    assert len(r.contracts) == 2
+    assert [c.number for c in r.clauses if c.contract == 1 and c.number] == ["第一条", "第二条", "第三条"]
+
+
+def test_same_input_gives_byte_identical_json():
+    text = "第一条 费用\n甲方支付人民币1000元。\n第二条 争议\n提交仲裁。"
+    assert clause_parser.parse_text(text).to_json() == clause_parser.parse_text(text).to_json()
+
+
+def test_numbering_in_english_bilingual_contract():
+    r = clause_parser.parse_text("Article 1 Definitions 定义\n1.1 本合同中的术语含义如下。\nArticle 2 Payment 付款\n2.1 甲方应付款。")
+    assert tree(r) == [("Article 1", None), ("1.1", "Article 1"), ("Article 2", None), ("2.1", "Article 2")]
