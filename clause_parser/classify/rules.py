@@ -24,6 +24,21 @@ CONTEXT_DECAY = 0.6  # weight of the section heading one level up; squared two l
 CHILDREN_WEIGHT = 0.6  # how much a heading borrows from the mean of its children
 SCALE = 4.0  # raw evidence → score: 1 - exp(-raw / SCALE)
 FALLBACK_SCORE = 0.05
+HEADING_OWN = 0.5  # a heading's whole text speaks for its section
+PARENT_OWN = 0.35  # a clause that introduces a list ("…有权解除合同：①…") colours its items
+DIMINISH = 0.5  # the strongest cue counts fully, the next half, the next a quarter …
+
+
+def _diminishing(weights) -> float:
+    """Sum of cue weights, strongest first, each further cue counting ``DIMINISH`` times less.
+
+    Many weak cues (提供, 负责, 工作 …) must not outvote one decisive cue (不得泄露).
+    """
+    total, f = 0.0, 1.0
+    for w in sorted(weights, reverse=True):
+        total += w * f
+        f *= DIMINISH
+    return total
 
 
 @lru_cache(maxsize=16)
@@ -118,7 +133,7 @@ class RuleClassifier:
         n = len(clauses)
 
         def total(hits, i):
-            return {l: sum(w for w, _ in hits[i][l].values()) for l in labels}
+            return {l: _diminishing(w for w, _ in hits[i][l].values()) for l in labels}
 
         own = [total(own_hits, i) for i in range(n)]
         neg = [total(neg_hits, i) for i in range(n)]
@@ -128,8 +143,8 @@ class RuleClassifier:
                 own[i][l] = max(0.0, own[i][l] - neg[i][l]) + self.rules.labels[l].kind_prior.get(c.kind, 0.0)
 
         # what each clause says about its section: its heading, or its whole text when it is a heading
-        section = [{l: head[i][l] + (0.5 * own[i][l] if clauses[i].kind == "heading" else 0.0) for l in labels}
-                   for i in range(n)]
+        section = [{l: head[i][l] + (HEADING_OWN if clauses[i].kind == "heading" else PARENT_OWN) * own[i][l]
+                    for l in labels} for i in range(n)]
         children = defaultdict(list)
         for i, c in enumerate(clauses):
             if c.parent is not None:

@@ -87,15 +87,36 @@ def _weighted(block, where: str, label: str, kind: str) -> list[tuple[str, float
     return out
 
 
+def _strict_loader():
+    """A YAML loader that refuses duplicate keys: two `4:` lists would silently drop one."""
+    import yaml
+
+    class StrictLoader(yaml.SafeLoader):
+        pass
+
+    def construct_mapping(loader, node, deep=False):
+        keys = set()
+        for key_node, _ in node.value:
+            key = loader.construct_object(key_node, deep=deep)
+            if key in keys:
+                raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+            keys.add(key)
+        return yaml.SafeLoader.construct_mapping(loader, node, deep)
+
+    StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    return StrictLoader
+
+
 def _read(path: Path) -> dict:
     import yaml
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_strict_loader())
     except OSError as e:
         raise RulesError(str(path), f"cannot read rule file: {e.strerror}", "check the path") from None
     except yaml.YAMLError as e:
-        raise RulesError(str(path), f"invalid YAML: {str(e).splitlines()[0]}", "fix the file's syntax") from None
+        first = " ".join(str(e).split())[:160]
+        raise RulesError(str(path), f"invalid YAML: {first}", "fix the file's syntax") from None
     if not isinstance(data, dict) or not isinstance(data.get("label"), str):
         raise RulesError(str(path), "a rule file must be a mapping with a 'label'", "start the file with `label: NAME`")
     unknown = set(data) - _KNOWN_KEYS

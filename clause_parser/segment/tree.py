@@ -22,6 +22,8 @@ _TITLE_LINE = re.compile(r"^[^。;,:]{2,40}(合同|协议|协议书|合同书|�
 _PARTY_LINE = re.compile(r"^(甲方|乙方|丙方|[^\s:。;,]{1,8}(方|人))\s*[(]?[^):]{0,12}[)]?\s*:")
 _FIELD_LINE = re.compile(r"^[^\s:。;,]{1,12}\s*[(]?[^):。;,]{0,10}[)]?\s*:")
 _SIGNATURE_WORDS = re.compile(r"签字|签章|盖章|签名|签署|\(章\)|法定代表人|授权代表|委托代理人|代表人|签订日期|签约日期|签订地点|签约地点|开户(银)?行|账号|帐号|负责人")
+# A paragraph about the contract as a whole ("本合同一式两份…") after an article is not that article's.
+_WHOLE_CONTRACT = re.compile(r"^(本|此)(合同|协议|合约|契约)")
 _DATE_LINE = re.compile(r"^[_\s]*(\d{2,4}|[_\s]+)?\s*年[_\s\d]*月[_\s\d]*日[.。]?$")
 
 
@@ -181,10 +183,11 @@ class _Builder:
         cur = self.nodes[self.cur] if self.cur is not None else None
         if cur is None:
             return
-        if cur.marker is not None and cur.parent is not None and self.prev_end_char in TERMINAL:
+        whole_contract = _WHOLE_CONTRACT.match(self.f[cs:ce])
+        if cur.marker is not None and (cur.parent is not None or whole_contract) and self.prev_end_char in TERMINAL:
             # A paragraph after a list item that ended its sentence: it belongs to the list's parent.
-            parent = self.nodes[cur.parent]
-            self._add(Node(cs, "clause", st.contract, parent=cur.parent, depth=parent.depth + 1))
+            depth = self.nodes[cur.parent].depth + 1 if cur.parent is not None else 0
+            self._add(Node(cs, "clause", st.contract, parent=cur.parent, depth=depth))
 
     def _add(self, node: Node) -> int:
         self.nodes.append(node)
