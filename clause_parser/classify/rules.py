@@ -123,62 +123,79 @@ class RuleClassifier:
         return out
 
     # ------------------------------------------------------------------ scoring
-    def classify(self, text: str, folded: str, clauses: list[Clause]) -> None:
-        if not clauses:
-            return
+    def raw_scores(self, text: str, folded: str, clauses: list[Clause]):
+        """Per clause, the raw evidence sum per label (sparse) and the evidence behind each label."""
         own_hits, neg_hits = self._own_hits(text, folded, clauses)
         head_hits = self._heading_hits(text, clauses)
         index = {c.id: i for i, c in enumerate(clauses)}
-        labels = self.labels
         n = len(clauses)
 
-        def total(hits, i):
-            return {l: _diminishing(w for w, _ in hits[i][l].values()) for l in labels}
+        def total(hits):
+            return {l: _diminishing(w for w, _ in rules.values()) for l, rules in hits.items() if rules}
 
-        own = [total(own_hits, i) for i in range(n)]
-        neg = [total(neg_hits, i) for i in range(n)]
-        head = [total(head_hits, i) for i in range(n)]
+        priors = {l: lr.kind_prior for l, lr in self.rules.labels.items() if lr.kind_prior}
+        own, head = [], []
         for i, c in enumerate(clauses):
-            for l in labels:
-                own[i][l] = max(0.0, own[i][l] - neg[i][l]) + self.rules.labels[l].kind_prior.get(c.kind, 0.0)
+            o, ng = total(own_hits[i]), total(neg_hits[i])
+            o = {l: max(0.0, v - ng.get(l, 0.0)) for l, v in o.items()}
+            for l, kp in priors.items():
+                if c.kind in kp:
+                    o[l] = o.get(l, 0.0) + kp[c.kind]
+            own.append(o)
+            head.append(total(head_hits[i]))
 
-        # what each clause says about its section: its heading, or its whole text when it is a heading
-        section = [{l: head[i][l] + (HEADING_OWN if clauses[i].kind == "heading" else PARENT_OWN) * own[i][l]
-                    for l in labels} for i in range(n)]
+        # what each clause says about the clauses below it: its heading, and (less) its own text
+        section = []
+        for i, c in enumerate(clauses):
+            f = HEADING_OWN if c.kind == "heading" else PARENT_OWN
+            sec = {l: f * v for l, v in own[i].items()}
+            for l, v in head[i].items():
+                sec[l] = sec.get(l, 0.0) + v
+            section.append(sec)
         children = defaultdict(list)
         for i, c in enumerate(clauses):
             if c.parent is not None:
                 children[index[c.parent]].append(i)
 
-        raw = []
-        context_from = []
+        raws, evidence = [], []
         for i, c in enumerate(clauses):
-            r = {l: own[i][l] + head[i][l] for l in labels}
-            p, decay, ctx_src = c.parent, CONTEXT_DECAY, []
+            r = dict(own[i])
+            for l, v in head[i].items():
+                r[l] = r.get(l, 0.0) + v
+            ancestors = []
+            p, decay = c.parent, CONTEXT_DECAY
             while p is not None:
                 j = index[p]
-                for l in labels:
-                    r[l] += decay * section[j][l]
-                ctx_src.append((j, decay))
+                for l, v in section[j].items():
+                    r[l] = r.get(l, 0.0) + decay * v
+                ancestors.append(j)
                 decay *= CONTEXT_DECAY
                 p = clauses[j].parent
             kids = children.get(i)
-            if kids and (c.kind == "heading" or max(own[i].values(), default=0) < 2):
-                for l in labels:
-                    r[l] += CHILDREN_WEIGHT * sum(own[k][l] for k in kids) / len(kids)
-            raw.append(r)
-            context_from.append(ctx_src)
+            if kids and (c.kind == "heading" or max(own[i].values(), default=0.0) < 2):
+                for k in kids:
+                    for l, v in own[k].items():
+                        r[l] = r.get(l, 0.0) + CHILDREN_WEIGHT * v / len(kids)
+            ev = {}
+            for l in r:
+                items = [e for _, e in own_hits[i][l].values()] + [e for _, e in head_hits[i][l].values()]
+                for j in ancestors:
+                    items += [e for _, e in head_hits[j][l].values()]
+                items.sort(key=lambda e: (e.span[0], e.span[1], e.rule or ""))
+                ev[l] = items
+            raws.append(r)
+            evidence.append(ev)
+        return raws, evidence
 
-        for i, c in enumerate(clauses):
-            r = raw[i]
-            ranked = sorted((l for l in labels if r[l] > 0), key=lambda l: (-r[l], labels.index(l)))
-            scores = []
-            for l in ranked:
-                ev = [e for _, e in own_hits[i][l].values()] + [e for _, e in head_hits[i][l].values()]
-                for j, _ in context_from[i]:
-                    ev += [e for _, e in head_hits[j][l].values()]
-                ev.sort(key=lambda e: (e.span[0], e.span[1], e.rule or ""))
-                scores.append(LabelScore(l, round(1 - math.exp(-r[l] / SCALE), 4), "rules", ev))
+    def classify(self, text: str, folded: str, clauses: list[Clause]) -> None:
+        """Set ``label`` and ``labels`` of every clause."""
+        if not clauses:
+            return
+        raws, evidence = self.raw_scores(text, folded, clauses)
+        order = {l: k for k, l in enumerate(self.labels)}
+        for c, r, ev in zip(clauses, raws, evidence):
+            ranked = sorted((l for l, v in r.items() if v > 0), key=lambda l: (-r[l], order.get(l, len(order))))
+            scores = [LabelScore(l, round(1 - math.exp(-r[l] / SCALE), 4), "rules", ev[l]) for l in ranked]
             if not scores:
                 scores = [LabelScore("other", FALLBACK_SCORE, "rules", [])]
             c.labels = scores

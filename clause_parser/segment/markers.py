@@ -70,14 +70,14 @@ MARKER_RE = re.compile(
     (?P<ti>第\s*(?P<ti_n>(?:{_N}|\d){{1,7}})\s*(?P<ti_u>编|部分|章|节|条|款|项|篇))
   | (?P<en>\b(?P<en_w>article|section|clause|chapter)\s+(?P<en_n>\d{{1,3}}|[ivxlc]{{1,6}})\b\.?)
   | (?P<ax>(?P<ax_w>附件|附表|附录)\s*(?P<ax_n>(?:{_N}|\d){{0,3}}))
-  | (?<![\d.\-])(?P<dec>\d{{1,3}}(?:\.\d{{1,3}}){{1,5}})(?P<dec_t>\.(?!\d))?
-  | (?<![\d.\-])(?P<dash>\d{{1,3}}(?:-\d{{1,3}}){{1,4}})(?![\d-])
+  | (?<!\d\.)(?<![\d\-])(?P<dec>\d{{1,3}}(?:\.\d{{1,3}}){{1,5}})(?P<dec_t>\.(?!\d))?
+  | (?<!\d\.)(?<![\d\-])(?P<dash>\d{{1,3}}(?:-\d{{1,3}}){{1,4}})(?![\d-])
   | (?P<pcn>\(\s*(?P<pcn_n>{_N}{{1,4}})\s*\)|(?P<pcn_c>[{PAREN_CN}]))
   | (?P<pnum>\(\s*(?P<pnum_n>\d{{1,3}})\s*\)|(?P<pnum_c>[{PAREN_DIGITS}]))
   | (?P<plat>\(\s*(?P<plat_n>[a-z])\s*\))
   | (?P<circ>[{CIRCLED}])
   | (?P<cn>(?P<cn_n>{_N}{{1,4}})\s*[、.,](?!\d))
-  | (?<![\d.\-])(?P<num>(?P<num_n>\d{{1,3}})\s*(?:[、.](?![\d.])|\)(?!\d))|(?P<num_c>[{DOT_DIGITS}]))
+  | (?<!\d\.)(?<![\d\-])(?P<num>(?P<num_n>\d{{1,3}})\s*(?:[、.](?![\d.])|\)(?!\d))|(?P<num_c>[{DOT_DIGITS}]))
   | (?<![a-z])(?P<lat>(?P<lat_n>[a-z])(?:[.、]|\))(?![a-z\d]))
     """,
     re.VERBOSE,
@@ -157,8 +157,10 @@ def scan(folded: str, original: str) -> list[Marker]:
         if mk is None or mk.value is None:
             continue
         nxt = folded[mk.end:mk.end + 1]
-        if mk.style.startswith(("dec", "dash", "num")) and nxt and nxt in _UNITS_AFTER_NUMBER:
-            continue  # 1.5万元, 3.个月, 2) 号: a quantity, not a marker
+        if mk.style.startswith(("dec", "dash")) and nxt and nxt in _UNITS_AFTER_NUMBER:
+            continue  # 1.5万元, 3.2条: a quantity or a reference, not a marker
+        if mk.style == "num" and nxt in ("%", "‰"):
+            continue
         if mk.style.startswith(("dec", "dash")) and nxt.isdigit():
             continue
         out.append(mk)
