@@ -53,7 +53,7 @@ def parse(source: str | os.PathLike | BinaryIO, *, encoding: str | None = None, 
     loaded = entry.load(data, name=name, encoding=encoding, **options)
     source_info = Source(path=path, format=loaded.format, sha256=hashlib.sha256(data).hexdigest(), encoding=loaded.encoding)
     return _build(loaded.text, source_info, list(loaded.removed), rules=rules, classifier=classifier,
-                  options=dict(encoding=encoding, format=format, **options), name=name)
+                  options=dict(encoding=encoding, format=format, **options), name=name, pages=loaded.pages)
 
 
 def parse_text(text: str, *, name: str | None = None, rules: str | os.PathLike | None = None,
@@ -73,7 +73,7 @@ def parse_text(text: str, *, name: str | None = None, rules: str | os.PathLike |
 
 
 def _build(text: str, source: Source, removed: list[Removed], *, rules, classifier: str, options: dict,
-           name: str | None) -> ParseResult:
+           name: str | None, pages: list[tuple[int, int]] | None = None) -> ParseResult:
     from . import __version__
     from .classify import get_classifier
     from .classify.ruleset import load_rules
@@ -94,12 +94,25 @@ def _build(text: str, source: Source, removed: list[Removed], *, rules, classifi
     clauses, contracts = assemble(text, nodes, spans)
     clf = get_classifier(classifier, rules_dir=rules)
     clf.classify(text, folded, clauses)
-    removed = removed + [Removed(span=(s, e), text=text[s:e], reason=reason) for s, e, reason in noise]
+    removed = removed + [Removed(span=(s, e), text=text[s:e], reason=reason, page=_page_at(pages, s)) for s, e, reason in noise]
+    if pages:
+        for c in clauses:
+            c.page = _page_at(pages, c.span[0])
     opts = {"classifier": classifier, "rules": os.fspath(rules) if rules is not None else None}
     opts.update({k: v for k, v in options.items() if v is not None})
     producer = Producer(name="clause_parser", version=__version__, rules_sha256=ruleset.sha256, model_sha256=None,
                         options=dict(sorted(opts.items())))
     return ParseResult(producer=producer, source=source, text=text, removed=removed, contracts=contracts, clauses=clauses)
+
+
+def _page_at(pages: list[tuple[int, int]] | None, pos: int) -> int | None:
+    """The 1-based page holding offset ``pos``, from a loader's ``(offset, page)`` list."""
+    if not pages:
+        return None
+    import bisect
+
+    i = bisect.bisect_right([o for o, _ in pages], pos) - 1
+    return pages[i][1] if i >= 0 else pages[0][1]
 
 
 def _line_start(text: str, pos: int) -> int:

@@ -21,6 +21,8 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="OUT", help="write here instead of standard output")
     p.add_argument("--format", choices=("json", "jsonl", "text"), help="json (one file), jsonl (several), or an indented outline")
     p.add_argument("--encoding", help="text encoding of .txt input (default: detected)")
+    p.add_argument("--pdf-backend", choices=("pdfplumber", "pdfium"), help="PDF text extraction backend (default: pdfplumber)")
+    p.add_argument("--password", help="password of encrypted PDF input")
     p.add_argument("--rules", metavar="DIR", help="folder of YAML rule files merged over the built-in rules")
     p.add_argument("--classifier", default=None, help="classifier name (default: rules)")
     p.add_argument("--verbose", action="store_true", help="report progress on stderr")
@@ -61,6 +63,10 @@ def main(argv: list[str] | None = None) -> int:
     from .api import parse
 
     opts = {"encoding": args.encoding, "rules": args.rules}
+    if args.pdf_backend:
+        opts["pdf_backend"] = args.pdf_backend
+    if args.password:
+        opts["password"] = args.password
     if args.classifier:
         opts["classifier"] = args.classifier
     failed = 0

@@ -9,13 +9,18 @@ CORPUS = REPO / "corpus"
 DEVSET = REPO.parent / "shared" / "devset"
 
 
+_SCHEMA = []
+
+
 def check_result(result, schema=None):
     """The JSON contract: schema-valid, spans exact, nothing lost, ids and parents consistent."""
-    d = result.to_dict()
-    if schema is not None:
-        import jsonschema
+    import jsonschema
+    from importlib import resources
 
-        jsonschema.validate(d, schema)
+    d = result.to_dict()
+    if not _SCHEMA:
+        _SCHEMA.append(json.loads(resources.files("clause_parser").joinpath("schema.json").read_text(encoding="utf-8")))
+    jsonschema.validate(d, schema or _SCHEMA[0])
     text = d["text"]
     removed = [r for r in d["removed"] if r["span"] is not None]
     spans = sorted([tuple(c["span"]) for c in d["clauses"]])

@@ -76,6 +76,20 @@ def choose_loader(data: bytes, name: str, fmt: str | None = None) -> _Entry:
     return _REGISTRY["txt"]
 
 
+# Built-in loader modules, imported on first use. Each registers itself and imports its heavy
+# library (python-docx, pdfplumber …) only inside its load function.
+_BUILTIN_MODULES = ("text", "docx", "pdf", "doc", "markup")
+_loaded_builtins = False
+
+
 def _ensure_builtins() -> None:
-    if "txt" not in _REGISTRY:
-        from . import text  # noqa: F401  (registers itself)
+    global _loaded_builtins
+    if _loaded_builtins:
+        return
+    import importlib
+    import importlib.util
+
+    for mod in _BUILTIN_MODULES:
+        if importlib.util.find_spec(f"{__name__}.{mod}") is not None:
+            importlib.import_module(f"{__name__}.{mod}")
+    _loaded_builtins = True

@@ -62,6 +62,11 @@ def _heading(own: str, marker_len: int) -> tuple[str | None, bool]:
     m = re.match(r"^\s*([^\s。;,，、:：；_]{2,12})[\s　]+(\S.*)$", first)
     if m and len(m.group(2)) > len(m.group(1)):
         return m.group(1), True
+    m = re.match(r"^\s*([^\s。;,，、:：；_()（）]{2,8})\s*[:：]\s*(\S.*)$", first)  # "房屋用途：乙方承租…"
+    if m and len(m.group(2)) > 2 * len(m.group(1)) and not m.group(2).strip("_＿ 　"):
+        return None, True
+    if m and len(m.group(2)) > 2 * len(m.group(1)):
+        return m.group(1), True
     return None, True
 
 

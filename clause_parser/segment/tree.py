@@ -116,6 +116,7 @@ class _Builder:
     def __init__(self, text, folded, lines, cands, separators):
         self.text, self.f, self.lines, self.cands, self.separators = text, folded, lines, cands, separators
         self.nodes: list[Node] = []
+        self.line_starts = [cs for _, cs, _ in lines]
         self.st = _State()
         self.cur: int | None = None
         self.prev_end_char = ""
@@ -156,7 +157,7 @@ class _Builder:
     def _starts_new_contract(self, li: int) -> bool:
         """A title line followed closely by a party block, after a body of clauses."""
         _, cs, ce = self.lines[li]
-        if not _TITLE_LINE.match(self.f[cs:ce]):
+        if not _TITLE_LINE.match("".join(self.f[cs:ce].split())):
             return False
         for _, s2, e2 in self.lines[li + 1: li + 4]:
             if _PARTY_LINE.match(self.f[s2:e2]):
@@ -373,10 +374,13 @@ class _Builder:
                 limit = nodes[annex].start
             else:
                 limit = nodes[idxs[-1] + 1].start if idxs[-1] + 1 < len(nodes) else len(self.text)
-            for _, cs, ce in self.lines:
-                if nodes[last].start < cs < limit and self._signature_line(self.f[cs:ce]):
+            k = bisect.bisect_right(self.line_starts, nodes[last].start)
+            while k < len(self.lines) and self.lines[k][1] < limit:
+                _, cs, ce = self.lines[k]
+                if self._signature_line(self.f[cs:ce]):
                     closings[c] = (cs, limit)
                     break
+                k += 1
         if not closings:
             return
         kept = [nd for nd in nodes

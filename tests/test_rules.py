@@ -1,0 +1,84 @@
+"""Rule-based labels: the hard cases of LABELS.md, user rules, and rule-file errors."""
+import pytest
+
+import clause_parser
+from clause_parser.errors import RulesError
+from clause_parser.tokenize import tokenize
+
+
+def label_of(text, number):
+    return clause_parser.parse_text(text).find(number).label
+
+
+@pytest.mark.parametrize("text, number, expected", [
+    # a clause is labelled by its own content, not only by its section
+    ("一、服务内容\n1. 乙方负责系统的日常运维。\n2. 乙方不得向任何第三方泄露甲方的客户信息。", "2", "confidentiality"),
+    ("一、服务内容\n1. 乙方负责系统的日常运维。\n2. 乙方不得向任何第三方泄露甲方的客户信息。", "1", "service"),
+    # a heading takes the label of what its section is about
+    ("一、服务费用\n1. 本合同总价为人民币十万元。\n2. 甲方按季度支付。", "一", "fee"),
+    # a neutral list item leans to its section
+    ("三、保密信息的范围\n（一）客户名单；\n（二）产品路线图；", "（二）", "confidentiality"),
+    # termination granted because of breach is term; the liability is breach
+    ("第九条 乙方逾期交货超过三十日的，甲方有权解除本合同。", "第九条", "term"),
+    ("第九条 乙方逾期交货的，每逾期一日应按合同总价的千分之三向甲方支付违约金。", "第九条", "breach"),
+    ("第九条 甲方逾期付款的，应按每日万分之五支付滞纳金。", "第九条", "breach"),
+    # force majeure and IP ownership are other; limits on using IP are restriction
+    ("第十条 因地震、台风等不可抗力导致不能履行的，受影响一方不承担责任。", "第十条", "other"),
+    ("第十一条 本项目形成的知识产权归甲方所有。", "第十一条", "other"),
+    ("第十二条 未经甲方书面同意，乙方不得使用甲方的商标和标识。", "第十二条", "restriction"),
+    ("第十二条 未经甲方书面同意，乙方不得将本合同项下的权利义务转让给第三方。", "第十二条", "restriction"),
+    ("第十三条 因本合同发生的争议，由甲方所在地有管辖权的人民法院管辖。", "第十三条", "dispute"),
+    ("第十四条 本合同适用中华人民共和国法律。", "第十四条", "dispute"),
+    ("第十五条 本合同自双方签字盖章之日起生效，有效期一年。", "第十五条", "term"),
+    ("第十六条 本合同一式两份，甲乙双方各执一份，具有同等法律效力。", "第十六条", "other"),
+    ("第十七条 “保密信息”是指一方披露的技术和经营信息。", "第十七条", "other"),
+    ("第十八条 甲方应在验收合格后十日内开具增值税专用发票。", "第十八条", "fee"),
+    ("第十九条 乙方应于2024年5月1日前交付设备并配合甲方验收。", "第十九条", "service"),
+    ("第二十条 乙方在合同期满后两年内不得从事与甲方竞争的业务。", "第二十条", "restriction"),
+])
+def test_label_hard_cases(text, number, expected):
+    assert label_of(text, number) == expected
+
+
+def test_every_label_has_evidence_and_source():
+    r = clause_parser.parse_text("第一条 乙方应于每月五日前支付租金人民币三千元。")
+    top = r.clauses[0].labels[0]
+    assert top.label == "fee" and top.source == "rules"
+    assert {e.rule for e in top.evidence} >= {"fee.keywords:支付", "fee.keywords:租金"}
+
+
+def test_user_rules_add_a_label_and_override_weights(tmp_path):
+    (tmp_path / "insurance.yaml").write_text("label: insurance\nkeywords:\n  9: [保险, 投保]\nheading:\n  9: [保险]\n",
+                                              encoding="utf-8")
+    (tmp_path / "fee.yaml").write_text("label: fee\nkeywords:\n  0.5: [支付]\n", encoding="utf-8")
+    text = "第一条 保险\n乙方应为货物投保。\n第二条 乙方应支付运费。"
+    r = clause_parser.parse_text(text, rules=tmp_path)
+    assert r.find("第一条").label == "insurance"
+    fee = r.find("第二条").labels[0]
+    assert fee.label == "fee"
+    default = clause_parser.parse_text(text).find("第二条").labels[0]
+    assert fee.score < default.score  # the user's weight for 支付 replaced the built-in one
+    assert r.producer.rules_sha256 != clause_parser.parse_text(text).producer.rules_sha256
+
+
+@pytest.mark.parametrize("content, problem", [
+    ("label: fee\nkeywords: [a, b]\n", "must map weights"),
+    ("label: fee\nkeywords:\n  heavy: [a]\n", "is not a number"),
+    ("label: fee\npatterns:\n  - {id: x, regex: '([', weight: 1}\n", "not a valid regular expression"),
+    ("keywords:\n  3: [a]\n", "must be a mapping with a 'label'"),
+    ("label: fee\nkeyword:\n  3: [a]\n", "unknown key"),
+    ("label: fee\nkeywords:\n  3: [a]\n  3: [b]\n", "duplicate key"),
+    ("label: fee\nkeywords: {3: [a]\n", "invalid YAML"),
+])
+def test_bad_rule_files_say_which_file_and_what(tmp_path, content, problem):
+    (tmp_path / "fee.yaml").write_text(content, encoding="utf-8")
+    with pytest.raises(RulesError) as e:
+        clause_parser.parse_text("第一条 甲", rules=tmp_path)
+    assert problem in str(e.value) and "fee.yaml" in str(e.value)
+
+
+def test_tokeniser_uses_the_contract_dictionary():
+    words = [w for w, _, _ in tokenize("违反保密义务的一方应支付违约金并承担违约责任")]
+    assert "违约金" in words and "违约责任" in words
+    text = "争议提交上海仲裁委员会"
+    assert all(text[s:e] == w for w, s, e in tokenize(text))
