@@ -16,8 +16,6 @@ def outline(result, labels: bool = True, width: int = 60) -> str:
         if c.number and not c.heading and body.startswith(c.number):
             body = body[len(c.number):].lstrip("、.．，, ")
         head = f"{c.number} " if c.number else f"[{c.kind}] "
-        if c.number and not c.heading:
-            head = f"{c.number}{'' if c.number.endswith(('.', '、', ')', '）')) else '.'} " if c.number[-1:].isdigit() else f"{c.number} "
         body = body if len(body) <= width else body[: width - 1] + "…"
         tag = f"  [{c.label} {c.labels[0].score:.2f}]" if labels and c.labels else ""
         lines.append("  " * c.level + head + body + tag)
