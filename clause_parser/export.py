@@ -12,10 +12,11 @@ def outline(result, labels: bool = True, width: int = 60) -> str:
             current = c.contract
             title = result.contracts[c.contract].title if c.contract < len(result.contracts) else None
             lines.append(f"== contract {c.contract}" + (f": {title}" if title else ""))
-        body = c.heading if c.heading else " ".join(c.text.split())
-        if c.number and not c.heading and body.startswith(c.number):
-            body = body[len(c.number):].lstrip("、.．，, ")
-        head = f"{c.number} " if c.number else f"[{c.kind}] "
+        # a clause's text starts with its marker as written ("1." not "1"), so show the text itself
+        body = " ".join(c.text.split())
+        head = f"[{c.kind}] " if c.number is None else ""
+        if c.heading and c.number:
+            head, body = f"{c.number} ", c.heading
         body = body if len(body) <= width else body[: width - 1] + "…"
         tag = f"  [{c.label} {c.labels[0].score:.2f}]" if labels and c.labels else ""
         lines.append("  " * c.level + head + body + tag)
