@@ -195,3 +195,16 @@ def test_same_input_gives_byte_identical_json():
 def test_numbering_in_english_bilingual_contract():
     r = clause_parser.parse_text("Article 1 Definitions 定义\n1.1 本合同中的术语含义如下。\nArticle 2 Payment 付款\n2.1 甲方应付款。")
     assert tree(r) == [("Article 1", None), ("1.1", "Article 1"), ("Article 2", None), ("2.1", "Article 2")]
+
+
+def test_an_attached_agreement_is_an_attachment_not_a_new_contract():
+    text = ("服务合同\n甲方：某甲公司\n乙方：某乙公司\n第一条 服务\n第二条 费用\n第三条 保密\n第四条 其他\n"
+            "附件一：保密协议\n甲方：某甲公司\n乙方：某乙公司\n1. 乙方不得泄露甲方信息。")
+    r = clause_parser.parse_text(text)
+    assert len(r.contracts) == 1
+    att = next(c for c in r.clauses if c.kind == "attachment")
+    assert att.number == "附件一" and [c.number for c in r.children(att)] == ["1"]
+
+
+def test_chinese_numeral_with_closing_bracket():
+    assert numbers(clause_parser.parse_text("一) 服务\n二) 费用")) == ["一)", "二)"]

@@ -76,7 +76,7 @@ MARKER_RE = re.compile(
   | (?P<pnum>\(\s*(?P<pnum_n>\d{{1,3}})\s*\)|(?P<pnum_c>[{PAREN_DIGITS}]))
   | (?P<plat>\(\s*(?P<plat_n>[a-z])\s*\))
   | (?P<circ>[{CIRCLED}])
-  | (?P<cn>(?P<cn_n>{_N}{{1,4}})\s*[、.,](?!\d))
+  | (?P<cn>(?P<cn_n>{_N}{{1,4}})\s*(?:[、.,](?!\d)|\)))
   | (?<!\d\.)(?<![\d\-])(?P<num>(?P<num_n>\d{{1,3}})\s*(?:[、.](?![\d.])|\)(?!\d))|(?P<num_c>[{DOT_DIGITS}]))
   | (?<![a-z])(?P<lat>(?P<lat_n>[a-z])(?:[.、]|\))(?![a-z\d]))
     """,

@@ -157,7 +157,8 @@ class _Builder:
     def _starts_new_contract(self, li: int) -> bool:
         """A title line followed closely by a party block, after a body of clauses."""
         _, cs, ce = self.lines[li]
-        if not _TITLE_LINE.match("".join(self.f[cs:ce].split())):
+        line = "".join(self.f[cs:ce].split())
+        if not _TITLE_LINE.match(line) or line.startswith(("附件", "附表", "附录")):
             return False
         for _, s2, e2 in self.lines[li + 1: li + 4]:
             if _PARTY_LINE.match(self.f[s2:e2]):
