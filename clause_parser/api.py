@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import ClauseParserError, InputNotFound, OptionError
+from .errors import InputNotFound, OptionError
 from .model import ParseResult, Producer, Removed, Source
 
 DEFAULT_CLASSIFIER = "rules"
@@ -77,15 +77,15 @@ def _build(text: str, source: Source, removed: list[Removed], *, rules, classifi
     from . import __version__
     from .classify import get_classifier
     from .classify.ruleset import load_rules
+    from .extract import annotate
+    from .extract.contract import load_types
+    from .findings import review
     from .noise import find_noise
     from .normalize import fold
     from .segment.assemble import assemble
     from .segment.tree import segment
 
-    try:
-        ruleset = load_rules(rules)
-    except ClauseParserError:
-        raise
+    ruleset = load_rules(rules)
     folded = fold(text)
     noise = find_noise(text, folded, ruleset.noise_file)
     spans = [(s, e) for s, e, _ in noise]
@@ -94,6 +94,9 @@ def _build(text: str, source: Source, removed: list[Removed], *, rules, classifi
     clauses, contracts = assemble(text, nodes, spans)
     clf = get_classifier(classifier, rules_dir=rules)
     clf.classify(text, folded, clauses)
+    types = load_types(str(ruleset.types_file))
+    annotate(text, folded, clauses, contracts, spans, types)
+    findings = review(text, folded, contracts, clauses, types)
     removed = removed + [Removed(span=(s, e), text=text[s:e], reason=reason, page=_page_at(pages, s)) for s, e, reason in noise]
     if pages:
         for c in clauses:
@@ -102,7 +105,8 @@ def _build(text: str, source: Source, removed: list[Removed], *, rules, classifi
     opts.update({k: v for k, v in options.items() if v is not None})
     producer = Producer(name="clause_parser", version=__version__, rules_sha256=ruleset.sha256, model_sha256=None,
                         options=dict(sorted(opts.items())))
-    return ParseResult(producer=producer, source=source, text=text, removed=removed, contracts=contracts, clauses=clauses)
+    return ParseResult(producer=producer, source=source, text=text, removed=removed, contracts=contracts, clauses=clauses,
+                       findings=findings)
 
 
 def _page_at(pages: list[tuple[int, int]] | None, pos: int) -> int | None:

@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 if many:
                     out.write(f"# {path}\n")
-                out.write(result.outline() + "\n")
+                out.write(result.outline(fields=True) + "\n")
     finally:
         if out is not sys.stdout:
             out.close()

@@ -30,6 +30,40 @@ class LabelScore:
 
 
 @dataclass
+class Field:
+    """A typed value inside a clause: an amount, percentage, duration, date, forum or blank.
+
+    ``value`` depends on ``type``: amount → ``{"amount": "123000.00", "currency": "CNY"}`` (a decimal
+    string, never a float); percentage → ``{"percent": 20}``; duration → ``{"value": 30, "unit": "day"}``;
+    date → ``"2024-03-01"`` or ``{"start": …, "end": …}``; forum → ``{"kind": "court", "name": …}``;
+    blank → ``{"length": 8}``.
+    """
+
+    type: str
+    text: str
+    span: tuple[int, int]
+    value: object
+
+
+@dataclass
+class Finding:
+    """Something a reviewer should look at. ``clause`` is a clause id, or None for the whole contract."""
+
+    type: str
+    message: str
+    clause: str | None = None
+    span: tuple[int, int] | None = None
+
+
+@dataclass
+class Party:
+    role: str  # 甲方 / 乙方 … (or the contract's own word for the side, e.g. 托运方)
+    alias: str | None  # the other name the contract gives it: 委托方, 出租人 …
+    name: str | None  # None when the template leaves it blank
+    span: tuple[int, int]
+
+
+@dataclass
 class Clause:
     """One entry of the clause tree. ``text`` is ``ParseResult.text[span]`` minus removed noise."""
 
@@ -47,6 +81,8 @@ class Clause:
     page: int | None = None
     label: str = "other"
     labels: list[LabelScore] = field(default_factory=list)
+    fields: list[Field] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)  # ids of clauses this one cites ("见第九条")
 
     def score(self, label: str) -> float:
         """The score this clause has for ``label`` (0.0 when the label was not given)."""
@@ -68,6 +104,9 @@ class ContractInfo:
     index: int
     title: str | None
     span: tuple[int, int]
+    type: str | None = None  # 买卖, 租赁, 服务 … (rules/contract_types.yaml)
+    type_score: float | None = None
+    parties: list[Party] = field(default_factory=list)
 
 
 @dataclass
@@ -105,6 +144,7 @@ class ParseResult:
     removed: list[Removed]
     contracts: list[ContractInfo]
     clauses: list[Clause]
+    findings: list[Finding] = field(default_factory=list)
     schema_version: str = SCHEMA_VERSION
 
     # -- navigation ---------------------------------------------------------------------------
@@ -158,7 +198,7 @@ class ParseResult:
                         return c
         return None
 
-    def outline(self, labels: bool = True, width: int = 60) -> str:
+    def outline(self, labels: bool = True, width: int = 60, fields: bool = False) -> str:
         """The clause tree as indented text, one line per clause, with labels and scores.
 
         >>> import clause_parser
@@ -168,7 +208,7 @@ class ParseResult:
         """
         from .export import outline
 
-        return outline(self, labels=labels, width=width)
+        return outline(self, labels=labels, width=width, fields=fields)
 
     # -- export -------------------------------------------------------------------------------
     def to_dict(self) -> dict:
@@ -180,8 +220,9 @@ class ParseResult:
             "source": d["source"],
             "text": d["text"],
             "removed": [_spans_to_lists(r) for r in d["removed"]],
-            "contracts": [_spans_to_lists(c) for c in d["contracts"]],
+            "contracts": [_contract_dict(c) for c in d["contracts"]],
             "clauses": [_clause_dict(c) for c in d["clauses"]],
+            "findings": [_spans_to_lists(f) for f in d["findings"]],
         }
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -200,4 +241,13 @@ def _clause_dict(c: dict) -> dict:
     for ls in c["labels"]:
         for ev in ls["evidence"]:
             ev["span"] = list(ev["span"])
+    for f in c["fields"]:
+        f["span"] = list(f["span"])
+    return c
+
+
+def _contract_dict(c: dict) -> dict:
+    c = _spans_to_lists(c)
+    for p in c["parties"]:
+        p["span"] = list(p["span"])
     return c

@@ -21,7 +21,7 @@ from ..errors import RulesError
 from ..normalize import fold
 
 _KNOWN_KEYS = {"label", "name", "description", "keywords", "patterns", "heading", "negative", "kind_prior", "replace"}
-NOT_LABEL_FILES = {"noise.yaml"}
+NOT_LABEL_FILES = {"noise.yaml", "contract_types.yaml"}
 
 
 def builtin_rules_dir() -> Path:
@@ -62,6 +62,7 @@ class RuleSet:
     labels: dict[str, LabelRules]
     sha256: str
     noise_file: Path
+    types_file: Path
 
     @property
     def label_names(self) -> list[str]:
@@ -158,6 +159,7 @@ def _load_rules(user_dir: str | None) -> RuleSet:
     base = builtin_rules_dir()
     files = sorted(p for p in base.glob("*.yaml") if p.name not in NOT_LABEL_FILES)
     noise = base / "noise.yaml"
+    types = base / "contract_types.yaml"
     if user_dir is not None:
         ud = Path(user_dir)
         if not ud.is_dir():
@@ -165,6 +167,8 @@ def _load_rules(user_dir: str | None) -> RuleSet:
         user_files = sorted(p for p in ud.glob("*.yaml") if p.name not in NOT_LABEL_FILES)
         if (ud / "noise.yaml").is_file():
             noise = ud / "noise.yaml"
+        if (ud / "contract_types.yaml").is_file():
+            types = ud / "contract_types.yaml"
         files += user_files
     h = hashlib.sha256()
     rules: dict[str, LabelRules] = {}
@@ -172,4 +176,5 @@ def _load_rules(user_dir: str | None) -> RuleSet:
         h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
         _merge(rules, _read(p), str(p))
     h.update(noise.read_bytes())
-    return RuleSet(rules, h.hexdigest(), noise)
+    h.update(types.read_bytes())
+    return RuleSet(rules, h.hexdigest(), noise, types)

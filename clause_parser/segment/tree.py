@@ -291,6 +291,8 @@ class _Builder:
             else:
                 if v == f.value + 1:
                     return None, i
+                if line_start and mk.is_titled and v == f.value:
+                    return None, i  # two 第五条: a typo to report, still a clause
                 if line_start and (f.value < v <= f.value + (3 if mk.is_titled else 2)):
                     return None, i
                 if v == 1 and (line_start or (i == len(stack) - 1 and prev in ":")):

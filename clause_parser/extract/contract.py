@@ -1,0 +1,90 @@
+"""Facts about each contract: its parties (from the preamble) and its kind (from title and text)."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import RulesError
+from ..model import Clause, ContractInfo, Party
+
+_SIDE = r"甲方|乙方|丙方|丁方"
+_LABEL = r"[^\s:：，,。；;（）()]{1,8}?(?:方|人|公司|单位|机构)"
+# 出租方（甲方）：陈志伟 / 甲方（委托方）：… / 甲方：… / 托运方：…
+PARTY_LINE = re.compile(
+    rf"^\s*(?P<label>{_SIDE}|{_LABEL})\s*(?:[（(]\s*(?P<inner>[^）)]{{1,10}})\s*[）)])?\s*[:：]\s*(?P<name>[^\n]*)")
+# 北京某某公司（以下简称“甲方”）
+SHORT_FOR = re.compile(rf"(?P<name>[^\s:：，,。；;“”\"]{{2,40}}?)\s*[（(]\s*以下(?:简称|称)\s*[“\"「]?(?P<role>{_SIDE}|[^”\"」）)]{{1,6}})[”\"」]?\s*[）)]")
+_NOT_A_PARTY = re.compile(r"地址|住所|电话|传真|邮编|邮政|账号|帐号|开户|法定代表|代表人|代理人|联系人|身份证|证件|信用代码|营业执照|邮箱|网址|日期|编号|签字|盖章")
+_NAME_END = re.compile(r"\s{2,}|[，,。；;]|(?:法定代表人|地址|住所|电话|身份证)")
+
+
+@lru_cache(maxsize=4)
+def load_types(path: str) -> list[dict]:
+    import yaml
+
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        types = data["types"]
+        for t in types:
+            t["name"], t.get("title", []), t.get("expects", [])
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as e:
+        raise RulesError(path, f"cannot read contract types: {e}", "each type needs a name, title cues and expects") from None
+    return types
+
+
+def _side(label: str, inner: str | None) -> tuple[str, str | None]:
+    for part, other in ((label, inner), (inner, label)):
+        if part and re.fullmatch(_SIDE, part):
+            return part, other
+    return label, inner
+
+
+def find_parties(text: str, clauses: list[Clause], contract: int) -> list[Party]:
+    """Parties named in the preamble of ``contract`` (falling back to the closing block)."""
+    out: list[Party] = []
+    seen: set[str] = set()
+    for c in clauses:
+        if c.contract != contract or c.kind != "preamble":
+            continue
+        pos = c.span[0]
+        for line in text[c.span[0]:c.span[1]].split("\n"):
+            m = PARTY_LINE.match(line)
+            if m and not _NOT_A_PARTY.search(m.group("label")):
+                role, alias = _side(m.group("label"), m.group("inner"))
+                name_text = _NAME_END.split(m.group("name"), 1)[0].strip()
+                name = name_text.strip("_＿ 　") or None
+                if name and re.fullmatch(r"[_＿\s　×xX]*", name):
+                    name = None
+                start = pos + m.start("name") if name else pos + m.start("label")
+                end = start + len(name_text) if name else pos + len(line.rstrip())
+                if role not in seen:
+                    seen.add(role)
+                    out.append(Party(role=role, alias=alias, name=name, span=(start, end)))
+            for sm in SHORT_FOR.finditer(line):
+                role = sm.group("role")
+                if role not in seen:
+                    seen.add(role)
+                    out.append(Party(role=role, alias=None, name=sm.group("name"),
+                                     span=(pos + sm.start("name"), pos + sm.end("name"))))
+            pos += len(line) + 1
+    return out
+
+
+def contract_type(info: ContractInfo, folded_text: str, types: list[dict]) -> tuple[str | None, float | None]:
+    """The kind of contract, from its title (score 0.9) or the cues of its text (at most 0.6)."""
+    from ..normalize import fold
+
+    title = "".join(fold(info.title or "").split())
+    for t in types:
+        if any(fold(cue) in title for cue in t.get("title", [])):
+            return t["name"], 0.9
+    body = folded_text[info.span[0]:info.span[1]]
+    best, best_hits = None, 0
+    for t in types:
+        hits = sum(body.count(fold(cue)) for cue in t.get("content", []) + t.get("title", []))
+        if hits > best_hits:
+            best, best_hits = t["name"], hits
+    if best is None or best_hits < 3:
+        return None, None
+    return best, round(min(0.6, 0.2 + 0.05 * best_hits), 2)
