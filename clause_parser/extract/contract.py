@@ -61,7 +61,7 @@ def find_parties(text: str, clauses: list[Clause], contract: int) -> list[Party]
                 if role not in seen:
                     seen.add(role)
                     out.append(Party(role=role, alias=alias, name=name, span=(start, end)))
-            for sm in SHORT_FOR.finditer(line):
+            for sm in SHORT_FOR.finditer(line) if "以下" in line else ():
                 role = sm.group("role")
                 if role not in seen:
                     seen.add(role)

@@ -5,6 +5,7 @@ field type over the whole document; fields are then given to the clause whose sp
 """
 from __future__ import annotations
 
+import bisect
 import re
 from decimal import Decimal
 
@@ -31,7 +32,8 @@ DATE_RE = re.compile(
     r"|(?<![\d.])(?P<y2>\d{4})(?P<sep>[-./])(?P<m2>\d{1,2})(?P=sep)(?P<d2>\d{1,2})(?![\d.])"
 )
 RANGE_RE = re.compile(r"自\s*(?P<a>[^。;,自至起]{6,20}?)\s*(?:起|开始)?\s*(?:至|到|—|-|~)\s*(?P<b>[^。;,]{6,20}?)\s*(?:止|为止|结束)")
-FORUM_RE = re.compile(r"(?P<run>[\u4e00-\u9fff()（）]{0,30}?)(?P<kind>仲裁委员会|仲裁院|国际仲裁中心|人民法院|法院)")
+FORUM_RE = re.compile(r"仲裁委员会|仲裁院|国际仲裁中心|人民法院|法院")
+_FORUM_NAME_CHAR = re.compile(r"[\u4e00-\u9fff()（）]")
 _FORUM_CUT = re.compile(r".*(?:提交|提请|交由|诉至|起诉至|申请|向|由|至|交|请|的一方|选择)")
 BLANK_RE = re.compile(r"[_]{2,}|【[\s　]*】|\[[\s　]*\]|×{2,}|(?<![\d一二三四五六七八九十〇零])(?P<date>[ _]*年[ _]{1,}月[ _]{1,}日)")
 _UNIT = {"工作日": "working_day", "自然日": "day", "日历日": "day", "日": "day", "天": "day", "周": "week", "星期": "week",
@@ -110,9 +112,15 @@ def find_ranges(text: str, folded: str, dates: list[Field]) -> list[Field]:
 
 def find_durations(text: str, folded: str, taken: list[tuple[int, int]]) -> list[Field]:
     out = []
+    taken = sorted(taken)
+    starts = [a for a, _ in taken]
+    reach = []  # reach[k]: the furthest end among taken[:k+1], so one bisect answers "overlaps any?"
+    for _, b in taken:
+        reach.append(max(b, reach[-1]) if reach else b)
     for m in DURATION_RE.finditer(folded):
         s, e = m.span()
-        if any(a < e and s < b for a, b in taken):
+        k = bisect.bisect_left(starts, e) - 1
+        if k >= 0 and reach[k] > s:
             continue  # part of a date or an amount
         unit = m.group("unit")
         prev = folded[max(0, s - 1):s]
@@ -138,11 +146,16 @@ def find_durations(text: str, folded: str, taken: list[tuple[int, int]]) -> list
 def find_forums(text: str, folded: str) -> list[Field]:
     out = []
     for m in FORUM_RE.finditer(folded):
-        run = m.group("run")
-        cut = _FORUM_CUT.match(run)
-        start = m.start("run") + (cut.end() if cut else 0)
+        # the name runs back from the keyword over at most 30 CJK characters, then loses its verb (提交/向 …)
+        run_start = m.start()
+        while run_start > max(0, m.start() - 30) and _FORUM_NAME_CHAR.match(folded[run_start - 1]):
+            run_start -= 1
+        if out and out[-1].span[1] > run_start:
+            continue  # "人民法院" already taken as part of a longer name
+        cut = _FORUM_CUT.match(folded, run_start, m.start())
+        start = cut.end() if cut else run_start
         name = text[start:m.end()]
-        kind = "arbitration" if "仲裁" in m.group("kind") else "court"
+        kind = "arbitration" if "仲裁" in m.group() else "court"
         out.append(_field(text, start, m.end(), "forum", {"kind": kind, "name": name}))
     return out
 

@@ -73,11 +73,11 @@ MARKER_RE = re.compile(
   | (?<!\d\.)(?<![\d\-])(?P<dec>\d{{1,3}}(?:\.\d{{1,3}}){{1,5}})(?P<dec_t>\.(?!\d))?
   | (?<!\d\.)(?<![\d\-])(?P<dash>\d{{1,3}}(?:-\d{{1,3}}){{1,4}})(?![\d-])
   | (?P<pcn>\(\s*(?P<pcn_n>{_N}{{1,4}})\s*\)|(?P<pcn_c>[{PAREN_CN}]))
-  | (?P<pnum>\(\s*(?P<pnum_n>\d{{1,3}})\s*\)|(?P<pnum_c>[{PAREN_DIGITS}]))
+  | (?P<pnum>\(\s*(?P<pnum_n>\d{{1,5}})\s*\)|(?P<pnum_c>[{PAREN_DIGITS}]))
   | (?P<plat>\(\s*(?P<plat_n>[a-z])\s*\))
   | (?P<circ>[{CIRCLED}])
   | (?P<cn>(?P<cn_n>{_N}{{1,4}})\s*(?:[、.,](?!\d)|\)))
-  | (?<!\d\.)(?<![\d\-])(?P<num>(?P<num_n>\d{{1,3}})\s*(?:[、.](?![\d.])|\)(?!\d))|(?P<num_c>[{DOT_DIGITS}]))
+  | (?<!\d\.)(?<![\d\-])(?P<num>(?P<num_n>\d{{1,5}})\s*(?:[、.](?![\d.])|\)(?!\d))|(?P<num_c>[{DOT_DIGITS}]))
   | (?<![a-z])(?P<lat>(?P<lat_n>[a-z])(?:[.、]|\))(?![a-z\d]))
     """,
     re.VERBOSE,
