@@ -42,7 +42,8 @@ _REGISTRY: dict[str, _Entry] = {}
 def register_loader(name: str, *, extensions: tuple[str, ...] = (), sniff: Callable[[bytes], bool] | None = None):
     """Decorator: register ``fn`` as the loader for format ``name``.
 
-    ``sniff(head_bytes)`` recognises the format by content (magic bytes); it wins over the extension.
+    ``sniff(data)`` recognises the format by content (magic bytes, a ZIP's member list); it wins over
+    the extension. It gets the whole file's bytes and should look only at what it needs.
     """
 
     def deco(fn):
@@ -64,9 +65,8 @@ def choose_loader(data: bytes, name: str, fmt: str | None = None) -> _Entry:
         if fmt not in _REGISTRY:
             raise UnsupportedFormat(name, f"no loader named {fmt!r}", f"use one of {', '.join(sorted(_REGISTRY))}")
         return _REGISTRY[fmt]
-    head = data[:8192]
     for entry in _REGISTRY.values():
-        if entry.sniff is not None and entry.sniff(head):
+        if entry.sniff is not None and entry.sniff(data):
             return entry
     lower = name.lower()
     for entry in _REGISTRY.values():
