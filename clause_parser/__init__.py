@@ -11,7 +11,7 @@ __version__ = "0.1.0"
 
 from .errors import ClauseParserError  # noqa: E402  (cheap: no heavy imports)
 
-__all__ = ["parse", "parse_text", "ParseResult", "Clause", "ClauseParserError", "register_loader", "__version__"]
+__all__ = ["parse", "parse_text", "parse_many", "BatchError", "ParseResult", "Clause", "ClauseParserError", "register_loader", "__version__"]
 
 
 def __getattr__(name):
@@ -20,6 +20,10 @@ def __getattr__(name):
         from . import api
 
         return getattr(api, name)
+    if name in ("parse_many", "BatchError"):
+        from . import batch
+
+        return getattr(batch, name)
     if name in ("ParseResult", "Clause", "LabelScore", "Evidence", "Removed", "ContractInfo"):
         from . import model
 
