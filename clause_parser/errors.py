@@ -56,3 +56,11 @@ class RulesError(ClauseParserError):
 
 class OptionError(ClauseParserError):
     """An option passed to parse() has an invalid value."""
+
+
+class EncryptedDocument(ClauseParserError):
+    """The document is encrypted and no password (or a wrong one) was given."""
+
+
+class NoTextLayer(ClauseParserError):
+    """The PDF has no text to read (a scanned image without OCR)."""
