@@ -12,7 +12,7 @@ from typing import BinaryIO
 from .errors import InputNotFound, OptionError
 from .model import ParseResult, Producer, Removed, Source
 
-DEFAULT_CLASSIFIER = "rules"
+DEFAULT_CLASSIFIER = "ensemble"
 
 
 def parse(source: str | os.PathLike | BinaryIO, *, encoding: str | None = None, format: str | None = None,
@@ -103,7 +103,8 @@ def _build(text: str, source: Source, removed: list[Removed], *, rules, classifi
             c.page = _page_at(pages, c.span[0])
     opts = {"classifier": classifier, "rules": os.fspath(rules) if rules is not None else None}
     opts.update({k: v for k, v in options.items() if v is not None})
-    producer = Producer(name="clause_parser", version=__version__, rules_sha256=ruleset.sha256, model_sha256=None,
+    producer = Producer(name="clause_parser", version=__version__, rules_sha256=ruleset.sha256,
+                        model_sha256=getattr(clf, "model_sha256", None),
                         options=dict(sorted(opts.items())))
     return ParseResult(producer=producer, source=source, text=text, removed=removed, contracts=contracts, clauses=clauses,
                        findings=findings)

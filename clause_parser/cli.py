@@ -24,10 +24,51 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pdf-backend", choices=("pdfplumber", "pdfium"), help="PDF text extraction backend (default: pdfplumber)")
     p.add_argument("--password", help="password of encrypted PDF input")
     p.add_argument("--rules", metavar="DIR", help="folder of YAML rule files merged over the built-in rules")
-    p.add_argument("--classifier", default=None, help="classifier name (default: rules)")
+    p.add_argument("--classifier", default=None, metavar="NAME", help=_classifier_help())
     p.add_argument("--verbose", action="store_true", help="report progress on stderr")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
+
+    t = sub.add_parser("train", help="train the model classifier on an annotated corpus",
+                       description="Train the spaCy text classifier and the ensemble's weights on an annotated "
+                       "folder (raw/ + gold/, see corpus/README.md); fixed seed, reproducible.")
+    t.add_argument("--corpus", default="corpus", metavar="DIR", help="annotated folder (default: corpus)")
+    t.add_argument("--output", metavar="DIR", help="model folder to write (default: the package's models/)")
+    t.add_argument("--folds", type=_at_least(2), default=None, metavar="K", help="cross-validation folds for calibration (default: 5)")
+    t.add_argument("--max-epochs", type=_at_least(1), default=None, metavar="N", help="override the config's training.max_epochs")
+    t.add_argument("--documents", nargs="+", metavar="NAME", help="train on these documents only (file stems)")
+    t.add_argument("--debug", action="store_true", help="show tracebacks")
+
+    e = sub.add_parser("eval", help="score a classifier on an annotated folder",
+                       description="Segmentation P/R/F1, per-label P/R/F1, macro-F1 and the confusion matrix, "
+                       "as ../shared/devset/score.py computes them. With --cv K: k-fold cross-validation by "
+                       "document on DIR (train on k-1 folds, score the held-out fold).")
+    e.add_argument("folder", metavar="DIR", help="annotated folder (raw/ + gold/)")
+    e.add_argument("--classifier", default=None, metavar="NAME", help=_classifier_help())
+    e.add_argument("--cv", type=_at_least(2), default=None, metavar="K", help="k-fold cross-validation by document")
+    e.add_argument("--rules", metavar="DIR", help="folder of YAML rule files merged over the built-in rules")
+    e.add_argument("--verbose", action="store_true", help="per-document scores and progress")
+    e.add_argument("--debug", action="store_true", help="show tracebacks")
     return ap
+
+
+def _at_least(low: int):
+    def convert(value: str) -> int:
+        try:
+            n = int(value)
+        except ValueError:
+            n = low - 1
+        if n < low:
+            raise argparse.ArgumentTypeError(f"expected a whole number of at least {low}, got {value!r}")
+        return n
+
+    return convert
+
+
+def _classifier_help() -> str:
+    from .api import DEFAULT_CLASSIFIER
+    from .classify import classifier_names
+
+    return f"classifier: {' | '.join(classifier_names())} (default: {DEFAULT_CLASSIFIER})"
 
 
 def _expand(inputs: list[str]) -> tuple[list[str], bool]:
@@ -54,6 +95,20 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE if e.code not in (0, None) else EXIT_OK
     from .errors import ClauseParserError
 
+    if args.command in ("train", "eval"):
+        try:
+            return _train(args) if args.command == "train" else _eval(args)
+        except ClauseParserError as e:
+            if args.debug:
+                raise
+            print(f"clause-parser: {e}", file=sys.stderr)
+            return EXIT_FAILED
+        except Exception as e:  # noqa: BLE001 - one line, not a traceback (--debug shows it)
+            if args.debug:
+                raise
+            print(f"clause-parser {args.command}: internal error {type(e).__name__}: {e}; please report it "
+                  "(rerun with --debug)", file=sys.stderr)
+            return EXIT_FAILED
     files, many = _expand(args.inputs)
     if not files:
         print(f"clause-parser: {' '.join(args.inputs)}: no files found", file=sys.stderr)
@@ -108,6 +163,48 @@ def main(argv: list[str] | None = None) -> int:
         if out is not sys.stdout:
             out.close()
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _progress(verbose: bool):
+    return (lambda msg: print(f"clause-parser: {msg}", file=sys.stderr)) if verbose else (lambda msg: None)
+
+
+def _train(args) -> int:
+    from .train import FOLDS, train
+
+    out = train(args.corpus, args.output, folds=args.folds or FOLDS, max_epochs=args.max_epochs,
+                names=args.documents, log=_progress(True))
+    print(out)
+    return EXIT_OK
+
+
+def _eval(args) -> int:
+    from .api import DEFAULT_CLASSIFIER
+    from .classify import get_classifier
+    from .errors import InputNotFound
+    from .evaluate import annotated_documents
+    from .train import report
+
+    name = args.classifier or DEFAULT_CLASSIFIER
+    get_classifier(name, rules_dir=args.rules)  # an unknown name or rules folder fails here, before any work
+    if not annotated_documents(args.folder):
+        raise InputNotFound(args.folder, "no annotated documents (raw/NAME.* with gold/NAME.jsonl)",
+                            "point it at a folder laid out like corpus/ (see corpus/README.md)")
+    log = _progress(args.verbose)
+    if args.cv:
+        from .train import cross_validate
+
+        total = cross_validate(args.folder, args.cv, (name,), log=log, rules_dir=args.rules)[name]
+        title = f"{name}, {args.cv}-fold cross-validation by document on {args.folder}"
+    else:
+        from .evaluate import evaluate_folder
+
+        total, per = evaluate_folder(args.folder, classifier=name, rules=args.rules)
+        for doc, sc in per.items():
+            log(f"{doc}: label_acc={sc.accuracy:.3f} seg_F1={sc.seg_f1:.3f}")
+        title = f"{name} on {args.folder}"
+    print(report(total, title))
+    return EXIT_OK
 
 
 def run() -> None:

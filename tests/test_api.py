@@ -38,15 +38,22 @@ def test_result_helpers(schema):
     assert len(r) == len(r.clauses) and list(r) == r.clauses
 
 
-def test_labels_carry_scores_sources_and_evidence():
-    r = clause_parser.parse_text(TEXT)
+@pytest.mark.parametrize("classifier", ["rules", "ensemble"])
+def test_labels_carry_scores_sources_and_evidence(classifier):
+    r = clause_parser.parse_text(TEXT, classifier=classifier)
     c = r.find("3.1")
     top = c.labels[0]
-    assert top.label == "confidentiality" and 0 < top.score <= 1 and top.source == "rules"
+    assert top.label == "confidentiality" and 0 < top.score <= 1 and top.source == classifier
     assert any(ev.text in ("商业秘密", "泄露", "不得泄露") and ev.rule for ev in top.evidence)
     for ev in top.evidence:
         assert r.text[ev.span[0]:ev.span[1]] == ev.text
     assert c.score("confidentiality") == top.score and c.score("nonexistent") == 0.0
+
+
+def test_the_default_classifier_is_the_ensemble_of_rules_and_model():
+    r = clause_parser.parse_text(TEXT)
+    assert r.producer.options["classifier"] == "ensemble" and len(r.producer.model_sha256) == 64
+    assert {ls.source for c in r.clauses for ls in c.labels} == {"ensemble"}
 
 
 def test_to_json_round_trips_and_names_its_producer():
@@ -54,7 +61,7 @@ def test_to_json_round_trips_and_names_its_producer():
     d = json.loads(r.to_json())
     assert d == r.to_dict()
     assert d["producer"]["name"] == "clause_parser" and d["producer"]["version"] == clause_parser.__version__
-    assert len(d["producer"]["rules_sha256"]) == 64 and d["producer"]["options"]["classifier"] == "rules"
+    assert len(d["producer"]["rules_sha256"]) == 64 and d["producer"]["options"]["classifier"] == "ensemble"
 
 
 @pytest.mark.parametrize("module", ["clause_parser", "clause_parser.api", "clause_parser.model", "clause_parser.errors",

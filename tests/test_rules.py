@@ -6,8 +6,8 @@ from clause_parser.errors import RulesError
 from clause_parser.tokenize import tokenize
 
 
-def label_of(text, number):
-    return clause_parser.parse_text(text).find(number).label
+def label_of(text, number, classifier="rules"):
+    return clause_parser.parse_text(text, classifier=classifier).find(number).label
 
 
 @pytest.mark.parametrize("text, number, expected", [
@@ -38,10 +38,11 @@ def label_of(text, number):
 ])
 def test_label_hard_cases(text, number, expected):
     assert label_of(text, number) == expected
+    assert label_of(text, number, classifier="ensemble") == expected
 
 
 def test_every_label_has_evidence_and_source():
-    r = clause_parser.parse_text("第一条 乙方应于每月五日前支付租金人民币三千元。")
+    r = clause_parser.parse_text("第一条 乙方应于每月五日前支付租金人民币三千元。", classifier="rules")
     top = r.clauses[0].labels[0]
     assert top.label == "fee" and top.source == "rules"
     assert {e.rule for e in top.evidence} >= {"fee.keywords:支付", "fee.keywords:租金"}

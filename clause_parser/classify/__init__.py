@@ -39,5 +39,6 @@ def get_classifier(name: str, **options):
 
 
 def _ensure_builtins():
+    # importing these registers them; none imports spaCy until a model is really used
     if "rules" not in _REGISTRY:
-        from . import rules  # noqa: F401
+        from . import ensemble, model, rules  # noqa: F401
