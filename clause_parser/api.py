@@ -74,7 +74,6 @@ def parse_text(text: str, *, name: str | None = None, rules: str | os.PathLike |
 
 def _build(text: str, source: Source, removed: list[Removed], *, rules, classifier: str, options: dict,
            name: str | None, pages: list[tuple[int, int]] | None = None) -> ParseResult:
-    from . import __version__
     from .classify import get_classifier
     from .classify.ruleset import load_rules
     from .extract import annotate
@@ -101,13 +100,26 @@ def _build(text: str, source: Source, removed: list[Removed], *, rules, classifi
     if pages:
         for c in clauses:
             c.page = _page_at(pages, c.span[0])
+    return ParseResult(producer=_producer(ruleset, clf, classifier, rules, options), source=source, text=text,
+                       removed=removed, contracts=contracts, clauses=clauses, findings=findings)
+
+
+def producer(*, classifier: str = DEFAULT_CLASSIFIER, rules: str | os.PathLike | None = None, **options) -> Producer:
+    """The ``producer`` record that parsing with these options writes (what ``--resume`` compares)."""
+    from .classify import get_classifier
+    from .classify.ruleset import load_rules
+
+    return _producer(load_rules(rules), get_classifier(classifier, rules_dir=rules), classifier, rules, options)
+
+
+def _producer(ruleset, clf, classifier: str, rules, options: dict) -> Producer:
+    from . import __version__
+
     opts = {"classifier": classifier, "rules": os.fspath(rules) if rules is not None else None}
-    opts.update({k: v for k, v in options.items() if v is not None})
-    producer = Producer(name="clause_parser", version=__version__, rules_sha256=ruleset.sha256,
-                        model_sha256=getattr(clf, "model_sha256", None),
-                        options=dict(sorted(opts.items())))
-    return ParseResult(producer=producer, source=source, text=text, removed=removed, contracts=contracts, clauses=clauses,
-                       findings=findings)
+    # a password is a secret, not a setting: it must not travel into every output record
+    opts.update({k: v for k, v in options.items() if v is not None and k != "password"})
+    return Producer(name="clause_parser", version=__version__, rules_sha256=ruleset.sha256,
+                    model_sha256=getattr(clf, "model_sha256", None), options=dict(sorted(opts.items())))
 
 
 def _page_at(pages: list[tuple[int, int]] | None, pos: int) -> int | None:
