@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -25,6 +26,14 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password", help="password of encrypted PDF input")
     p.add_argument("--rules", metavar="DIR", help="folder of YAML rule files merged over the built-in rules")
     p.add_argument("--classifier", default=None, metavar="NAME", help=_classifier_help())
+    p.add_argument("--workers", type=_at_least(0), default=None, metavar="N",
+                   help="parallel worker processes for several files (default: the number of cores; 0: in this process)")
+    p.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
+                   help="time limit per document, enforced by the worker process (default: 120)")
+    p.add_argument("--resume", action="store_true",
+                   help="with -o: skip documents already in OUT with the same sha256 and producer")
+    p.add_argument("--engine", choices=("local", "dask"), default="local", help="where to run a batch (default: local)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="with --engine dask: a Dask scheduler (default: a LocalCluster)")
     p.add_argument("--verbose", action="store_true", help="report progress on stderr")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
 
@@ -109,14 +118,20 @@ def main(argv: list[str] | None = None) -> int:
             print(f"clause-parser {args.command}: internal error {type(e).__name__}: {e}; please report it "
                   "(rerun with --debug)", file=sys.stderr)
             return EXIT_FAILED
+    return _parse_command(args)
+
+
+def _parse_command(args) -> int:
+    from .errors import ClauseParserError
+
     files, many = _expand(args.inputs)
     if not files:
         print(f"clause-parser: {' '.join(args.inputs)}: no files found", file=sys.stderr)
         return EXIT_FAILED
+    if args.resume and not args.output:
+        print("clause-parser: --resume needs -o OUT (the output to resume)", file=sys.stderr)
+        return EXIT_USAGE
     fmt = args.format or ("jsonl" if many else "json")
-    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
-    from .api import parse
-
     opts = {"encoding": args.encoding, "rules": args.rules}
     if args.pdf_backend:
         opts["pdf_backend"] = args.pdf_backend
@@ -124,45 +139,131 @@ def main(argv: list[str] | None = None) -> int:
         opts["password"] = args.password
     if args.classifier:
         opts["classifier"] = args.classifier
-    failed = 0
+    workers = args.workers if args.workers is not None else (os.cpu_count() or 1) if many else 0
+    if args.debug:
+        workers = 0  # in this process, so that a traceback can be shown
     try:
+        reuse = _previous_records(args.output, files, opts) if args.resume else {}
+    except ClauseParserError as e:
+        print(f"clause-parser: {e}", file=sys.stderr)
+        return EXIT_FAILED
+    todo = [f for f in files if f not in reuse]
+    bar = _progress_bar(len(todo))
+    failed = 0
+    out_path = Path(args.output) if args.output else None
+    tmp = out_path.with_name(out_path.name + ".partial") if out_path else None
+    out = open(tmp, "w", encoding="utf-8") if tmp else sys.stdout
+    try:
+        items = iter(_run(todo, workers, args, opts, bar))
         for path in files:
-            try:
-                result = parse(path, **opts)
-            except ClauseParserError as e:
-                failed += 1
-                if args.debug:
-                    import traceback
-
-                    traceback.print_exc()
-                print(f"clause-parser: {e}", file=sys.stderr)
-                if fmt == "jsonl":
-                    out.write(json.dumps(_error_record(path, e), ensure_ascii=False) + "\n")
+            if path in reuse:
+                out.write(reuse[path] + "\n")
                 continue
-            except Exception as e:  # noqa: BLE001 - a bug must not stop the batch or print a traceback
+            item = next(items)
+            if not item.ok:
                 failed += 1
-                if args.debug:
-                    raise
-                print(f"clause-parser: {path}: internal error {type(e).__name__}: {e}; please report it (rerun with --debug)",
-                      file=sys.stderr)
+                print(f"clause-parser: {item.message}", file=sys.stderr)
                 if fmt == "jsonl":
-                    rec = {"source": {"path": path}, "error": {"type": "InternalError", "message": f"{path}: {e}"}}
-                    out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                    out.write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
                 continue
             if args.verbose:
-                print(f"clause-parser: {path}: {len(result.clauses)} clauses", file=sys.stderr)
+                print(f"clause-parser: {path}: {len(item.clauses)} clauses", file=sys.stderr)
             if fmt == "json":
-                out.write(result.to_json() + "\n")
+                out.write(item.to_json() + "\n")
             elif fmt == "jsonl":
-                out.write(result.to_json(indent=None) + "\n")
+                out.write(item.to_json(indent=None) + "\n")
             else:
                 if many:
                     out.write(f"# {path}\n")
-                out.write(result.outline(fields=True) + "\n")
+                out.write(item.outline(fields=True) + "\n")
+    except ClauseParserError as e:  # the engine itself could not start (e.g. dask missing)
+        print(f"clause-parser: {e}", file=sys.stderr)
+        return EXIT_FAILED
     finally:
+        if bar:
+            bar.close()
         if out is not sys.stdout:
             out.close()
+    if tmp is not None:
+        os.replace(tmp, out_path)  # only a finished run replaces OUT; an interrupted one leaves OUT.partial
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _run(paths, workers, args, opts, bar):
+    if args.engine == "dask":
+        from .dask_engine import parse_many_dask
+
+        return parse_many_dask(paths, scheduler=args.scheduler, workers=workers or None, progress=bar, **opts)
+    if args.debug:
+        return _in_process_with_tracebacks(paths, opts, bar)
+    from .batch import parse_many
+
+    return _counted(parse_many(paths, workers=workers, timeout=args.timeout, **opts), bar)
+
+
+def _counted(items, bar):
+    for item in items:
+        if bar:
+            bar.update(1)
+        yield item
+
+
+def _in_process_with_tracebacks(paths, opts, bar):
+    import traceback
+
+    from .api import parse
+    from .batch import BatchError
+    from .errors import ClauseParserError
+
+    for path in paths:
+        try:
+            result = parse(path, **opts)
+            result.ok = True
+            yield result
+        except ClauseParserError as e:
+            traceback.print_exc()
+            yield BatchError(path, type(e).__name__, str(e))
+        if bar:
+            bar.update(1)
+
+
+def _previous_records(output: str, files: list[str], opts: dict) -> dict[str, str]:
+    """Records of OUT (and of an interrupted OUT.partial) that this run would write again unchanged:
+    same path, same file sha256, same producer (an upgrade or other options re-parse)."""
+    import hashlib
+    from dataclasses import asdict
+
+    from .api import producer
+
+    current = asdict(producer(**opts))
+    wanted = set(files)
+    reuse: dict[str, str] = {}
+    for candidate in (Path(output), Path(output + ".partial")):
+        if not candidate.is_file():
+            continue
+        for line in candidate.read_text(encoding="utf-8").splitlines():
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # a line cut short by an interruption
+            src = rec.get("source") or {}
+            path = src.get("path")
+            if path in wanted and "error" not in rec and rec.get("producer") == current:
+                try:
+                    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+                except OSError:
+                    continue
+                if digest == src.get("sha256"):
+                    reuse[path] = line
+    return reuse
+
+
+def _progress_bar(total: int):
+    if total < 2 or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="doc", file=sys.stderr)
 
 
 def _progress(verbose: bool):
