@@ -208,3 +208,15 @@ def test_an_attached_agreement_is_an_attachment_not_a_new_contract():
 
 def test_chinese_numeral_with_closing_bracket():
     assert numbers(clause_parser.parse_text("一) 服务\n二) 费用")) == ["一)", "二)"]
+
+
+def test_bare_numbers_closed_by_a_space_number_top_level_headings():
+    text = "1　定义与解释\n1.1 “货物”指超声诊断仪。\n1.2 “服务”指安装与培训。\n2　合同价款\n2.1 总价为人民币十万元。\n"
+    assert tree(clause_parser.parse_text(text)) == [("1", None), ("1.1", "1"), ("1.2", "1"), ("2", None), ("2.1", "2")]
+    # but a wrapped line starting with a quantity is not a clause
+    assert numbers(clause_parser.parse_text("1. 租期为\n3 个月。\n2. 租金")) == ["1", "2"]
+
+
+def test_running_header_with_page_number_is_noise():
+    r = clause_parser.parse_text("第一条 甲方应付款。\n某某合同（2024版）        第 1 页 共 4 页\n第二条 乙方应交货。")
+    assert [x.reason for x in r.removed] == ["page-header"]

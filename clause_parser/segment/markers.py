@@ -78,7 +78,8 @@ MARKER_RE = re.compile(
   | (?P<circ>[{CIRCLED}])
   | (?P<cn>(?P<cn_n>{_N}{{1,4}})\s*(?:[、.,](?!\d)|\)))
   | (?<!\d\.)(?<![\d\-])(?P<num>(?P<num_n>\d{{1,5}})\s*(?:[、.](?![\d.])|\)(?!\d))|(?P<num_c>[{DOT_DIGITS}]))
-  | (?<![a-z])(?P<lat>(?P<lat_n>[a-z])(?:[.、]|\))(?![a-z\d]))
+  | (?<![a-z])(?P<lat>(?P<lat_n>[a-z])(?:[.、]|\))(?![a-z]))
+  | (?<![\d.\-])(?P<bare>\d{{1,3}})(?=[ \t]+[^\d\s])
     """,
     re.VERBOSE,
 )
@@ -94,6 +95,7 @@ class Marker:
     value: int
     prefix: tuple[int, ...] = ()  # leading components of a dotted or dashed number
     titled_rank: int | None = None  # rank in the 第X… family
+    bare: bool = False  # "1　定义": a number closed only by white space — a marker at a line's start only
 
     @property
     def is_titled(self) -> bool:
@@ -143,6 +145,8 @@ def _marker_from_match(m: re.Match, original: str) -> Marker | None:
             return Marker(s, e, "num", DOT_DIGITS.index(g("num_c")) + 1)
         style = "nump" if original[e - 1] in ")）" else "num"
         return Marker(s, e, style, int(g("num_n")))
+    if g("bare"):
+        return Marker(s, e, "num", int(g("bare")), bare=True)
     if g("lat"):
         ch = original[m.start("lat_n")]
         return Marker(s, e, "lat" if ch.islower() else "LAT", ord(g("lat_n")) - 96)
@@ -161,6 +165,8 @@ def scan(folded: str, original: str) -> list[Marker]:
             continue  # 1.5万元, 3.2条: a quantity or a reference, not a marker
         if mk.style == "num" and nxt in ("%", "‰"):
             continue
+        if mk.bare and folded[mk.end:].lstrip(" \t")[:1] in _UNITS_AFTER_NUMBER:
+            continue  # "3 个月" wrapped to a line start
         if mk.style.startswith(("dec", "dash")) and nxt.isdigit():
             continue
         out.append(mk)

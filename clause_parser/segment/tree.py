@@ -236,7 +236,7 @@ class _Builder:
 
     def _try(self, mk: Marker, line_start: bool) -> bool:
         st = self.st
-        if mk.style == "pian":
+        if mk.style == "pian" or (mk.bare and not line_start):
             return False
         if self._is_reference(mk, line_start):
             return False
