@@ -220,3 +220,9 @@ def test_bare_numbers_closed_by_a_space_number_top_level_headings():
 def test_running_header_with_page_number_is_noise():
     r = clause_parser.parse_text("第一条 甲方应付款。\n某某合同（2024版）        第 1 页 共 4 页\n第二条 乙方应交货。")
     assert [x.reason for x in r.removed] == ["page-header"]
+
+
+def test_a_numbered_heading_about_the_contract_does_not_start_a_new_one():
+    text = ("许可合同\n甲方：某甲\n乙方：某乙\n一、许可\n二、费用\n三、期限\n十一、合同备案及其他事项\n"
+            "本合同一式两份。\n甲方(盖章):______    乙方(盖章):______\n")
+    assert len(clause_parser.parse_text(text).contracts) == 1

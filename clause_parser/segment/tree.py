@@ -20,6 +20,7 @@ _REF_AFTER = ("的", "之", "中", "所", "约定", "规定", "项下", "第", "
 _REF_BEFORE = re.compile(r"(依照|按照|根据|参照|依据|遵照|见|按|依|违反|本合同|本协议|前述|上述|详见|同|如|即|在|于|与|及|和|或|、)$")
 _TITLE_LINE = re.compile(r"^[^。;,:]{2,40}(合同|协议|协议书|合同书|契约|协定书|合约|确认书|保险单|承诺书)[^。;,:]{0,12}$")
 _PARTY_LINE = re.compile(r"^(甲方|乙方|丙方|[^\s:。;,]{1,8}(方|人))\s*[(]?[^):]{0,12}[)]?\s*:")
+_NUMBERED_START = re.compile(r"^(第|[一二三四五六七八九十百]{1,4}[、.,)]|[(]|\d|[①-⑳])")
 _FIELD_LINE = re.compile(r"^[^\s:。;,]{1,12}\s*[(]?[^):。;,]{0,10}[)]?\s*:")
 _SIGNATURE_WORDS = re.compile(r"签字|签章|盖章|签名|签署|\(章\)|法定代表人|授权代表|委托代理人|代表人|签订日期|签约日期|签订地点|签约地点|开户(银)?行|账号|帐号|负责人")
 # A paragraph about the contract as a whole ("本合同一式两份…") after an article is not that article's.
@@ -158,10 +159,11 @@ class _Builder:
         """A title line followed closely by a party block, after a body of clauses."""
         _, cs, ce = self.lines[li]
         line = "".join(self.f[cs:ce].split())
-        if not _TITLE_LINE.match(line) or line.startswith(("附件", "附表", "附录")):
-            return False
+        if not _TITLE_LINE.match(line) or line.startswith(("附件", "附表", "附录")) or _NUMBERED_START.match(line):
+            return False  # "十一、合同备案" is a heading; "附件一：保密协议" an attachment
         for _, s2, e2 in self.lines[li + 1: li + 4]:
-            if _PARTY_LINE.match(self.f[s2:e2]):
+            party = self.f[s2:e2]
+            if _PARTY_LINE.match(party) and not _SIGNATURE_WORDS.search(party):
                 return True
         return False
 
