@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import lru_cache
 from decimal import Decimal
 
 from .model import Clause, ContractInfo, Finding
@@ -21,6 +22,7 @@ LABEL_NAMES = {"service": "标的与履行", "term": "期限与终止", "fee": "
 REFERENCE_RE = re.compile(rf"第\s*([{CN_DIGITS}\d]{{1,6}}(?:\.\d{{1,3}})*)\s*条")
 
 
+@lru_cache(maxsize=4096)
 def _shape(number: str) -> str:
     """The style of a marker with its digits blanked: 第五条 → 第N条, (3) → (9), 1.2 → 9.9."""
     from .normalize import fold
@@ -108,10 +110,13 @@ def amount_findings(clauses: list[Clause]) -> list[Finding]:
 def missing_type_findings(contracts: list[ContractInfo], clauses: list[Clause], types: list[dict]) -> list[Finding]:
     out = []
     expects = {t["name"]: t.get("expects", []) for t in types}
+    by_contract: dict[int, list[Clause]] = defaultdict(list)
+    for c in clauses:
+        by_contract[c.contract].append(c)
     for info in contracts:
         if info.type is None:
             continue
-        own = [c for c in clauses if c.contract == info.index]
+        own = by_contract[info.index]
         if sum(1 for c in own if c.number) < 5:
             continue  # a fragment: absence says nothing
         present = {c.label for c in own}

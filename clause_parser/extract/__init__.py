@@ -24,6 +24,10 @@ def annotate(text: str, folded: str, clauses: list[Clause], contracts: list[Cont
         if j >= 0 and removed[j][1] > s:
             continue  # inside a page footer or other noise
         clauses[i].fields.append(f)
+    preambles: dict[int, list[Clause]] = {}
+    for c in clauses:
+        if c.kind == "preamble":
+            preambles.setdefault(c.contract, []).append(c)
     for info in contracts:
-        info.parties = find_parties(text, clauses, info.index)
+        info.parties = find_parties(text, preambles.get(info.index, []), info.index)
         info.type, info.type_score = contract_type(info, folded, types)

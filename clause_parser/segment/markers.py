@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 CN_DIGITS = "零〇一二三四五六七八九两壹贰叁肆伍陆柒捌玖廿拾佰十百"
 _CN_VAL = {c: i for i, c in enumerate("零一二三四五六七八九")}
@@ -173,6 +174,7 @@ def scan(folded: str, original: str) -> list[Marker]:
     return out
 
 
+@lru_cache(maxsize=4096)
 def number_key(number: str) -> str:
     """A marker reduced to what it means, for comparing: 第五条 → "5", （三） → "3", １．２ → "1.2"."""
     from ..normalize import fold
