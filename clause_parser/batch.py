@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-from .errors import ClauseParserError
+from .errors import ClauseParserError, Timeout
 
 DEFAULT_TIMEOUT = 120.0
 
@@ -162,8 +162,8 @@ def _parallel(paths, n, timeout, options, bar):
                         pool[pool.index(w)] = w = _Worker(ctx, options)
                 elif timeout is not None and time.monotonic() - w.started > timeout:
                     index, path = w.task
-                    finished = (index, BatchError(path, "Timeout", f"{path}: took longer than {timeout:g} s; "
-                                                  "raise --timeout or check the file"))
+                    err = Timeout(path, f"took longer than {timeout:g} s", "raise --timeout or check the file")
+                    finished = (index, BatchError(path, "Timeout", str(err)))
                     w.stop(kill=True)
                     pool[pool.index(w)] = w = _Worker(ctx, options)
                 if finished is not None:

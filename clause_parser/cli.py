@@ -26,6 +26,11 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password", help="password of encrypted PDF input")
     p.add_argument("--rules", metavar="DIR", help="folder of YAML rule files merged over the built-in rules")
     p.add_argument("--classifier", default=None, metavar="NAME", help=_classifier_help())
+    p.add_argument("--max-bytes", type=_size, metavar="SIZE", help="refuse larger input files (default: 100MB)")
+    p.add_argument("--max-unpacked", type=_size, metavar="SIZE", help="refuse .docx unpacking to more (default: 100MB)")
+    p.add_argument("--max-entries", type=_at_least(1), metavar="N", help="refuse .docx with more ZIP entries (default: 10000)")
+    p.add_argument("--max-chars", type=_at_least(1), metavar="N", help="refuse documents with more characters (default: 2000000)")
+    p.add_argument("--max-pages", type=_at_least(1), metavar="N", help="refuse PDFs with more pages (default: 2000)")
     p.add_argument("--workers", type=_at_least(0), default=None, metavar="N",
                    help="parallel worker processes for several files (default: the number of cores; 0: in this process)")
     p.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
@@ -58,6 +63,15 @@ def _build_parser() -> argparse.ArgumentParser:
     e.add_argument("--verbose", action="store_true", help="per-document scores and progress")
     e.add_argument("--debug", action="store_true", help="show tracebacks")
     return ap
+
+
+def _size(value: str) -> int:
+    from .limits import parse_size
+
+    try:
+        return parse_size(value)
+    except Exception as e:  # noqa: BLE001 - argparse turns this into a usage error (exit 2)
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def _at_least(low: int):
@@ -139,6 +153,9 @@ def _parse_command(args) -> int:
         opts["password"] = args.password
     if args.classifier:
         opts["classifier"] = args.classifier
+    for limit in ("max_bytes", "max_unpacked", "max_entries", "max_chars", "max_pages"):
+        if getattr(args, limit) is not None:
+            opts[limit] = getattr(args, limit)
     workers = args.workers if args.workers is not None else (os.cpu_count() or 1) if many else 0
     if args.debug:
         workers = 0  # in this process, so that a traceback can be shown

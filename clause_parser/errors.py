@@ -64,3 +64,7 @@ class EncryptedDocument(ClauseParserError):
 
 class NoTextLayer(ClauseParserError):
     """The PDF has no text to read (a scanned image without OCR)."""
+
+
+class Timeout(ClauseParserError):
+    """Parsing one document took longer than the batch's time limit (``parse_many(timeout=)``, ``--timeout``)."""

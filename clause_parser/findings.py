@@ -128,6 +128,8 @@ def missing_type_findings(contracts: list[ContractInfo], clauses: list[Clause], 
 
 
 def review(text: str, folded: str, contracts: list[ContractInfo], clauses: list[Clause], types: list[dict]) -> list[Finding]:
+    if not text.strip():
+        return [Finding("empty_document", "the document has no text; check that it is the right file", None, None)]
     findings = (missing_type_findings(contracts, clauses, types) + numbering_findings(clauses)
                 + reference_findings(text, folded, clauses) + blank_findings(clauses) + amount_findings(clauses))
     order = {c.id: k for k, c in enumerate(clauses)}

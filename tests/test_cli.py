@@ -87,3 +87,14 @@ def test_user_rules_and_classifier_options(tmp_path, files):
     assert p.returncode == 1 and "unknown classifier" in p.stderr
     p = run("parse", str(f), "--rules", str(tmp_path / "nowhere"))
     assert p.returncode == 1 and "rules folder not found" in p.stderr
+
+
+def test_limits_from_the_command_line(tmp_path):
+    f = tmp_path / "long.txt"
+    f.write_text("第一条 " + "甲方应付款。" * 200, encoding="utf-8")
+    p = run("parse", str(f), "--max-chars", "100")
+    assert p.returncode == 1 and "long.txt" in p.stderr and p.stderr.count("\n") == 1
+    p = run("parse", str(f), "--max-bytes", "1k")
+    assert p.returncode == 1 and "long.txt" in p.stderr
+    assert run("parse", str(f), "--max-bytes", "lots").returncode == 2
+    assert run("parse", str(f), "--max-bytes", "1MB", "--classifier", "rules").returncode == 0

@@ -6,6 +6,14 @@ list numbers ("第一条", "1.1" …), which are not in the paragraph text, are 
 their paragraphs (see ``docx_numbering``). Page headers, footers, footnotes, endnotes and comments
 are listed in ``Loaded.removed``; they are not body text.
 
+Hostile files: the ZIP's entry count and unpacked size are checked against ``Limits``
+(``max_entries``, ``max_unpacked``) from its directory before anything is inflated, and again
+while every entry is inflated in small steps, so a zip bomb is refused with ``TooLarge`` at the
+cost of one read of the compressed bytes. The XML is parsed by lxml without entity expansion,
+DTD loading or network access (python-docx's parser: ``resolve_entities=False``, lxml's default
+``no_network=True``; ours the same), and without ``huge_tree`` (nesting over 256 levels or a text
+node over 10 MB is a broken file).
+
 >>> import clause_parser
 >>> result = clause_parser.parse("contract.docx")          # doctest: +SKIP
 >>> [r.reason for r in result.removed]                       # doctest: +SKIP
@@ -14,11 +22,14 @@ are listed in ``Loaded.removed``; they are not body text.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
-from ..errors import CorruptDocument, TooLarge, UnsupportedFormat
+from ..errors import CorruptDocument, EncryptedDocument, UnsupportedFormat
+from ..limits import Limits
 from ..model import Removed
 from . import Loaded, register_loader
 from .docx_numbering import W_NS, ListNumbering
@@ -33,8 +44,10 @@ _WORD_MAIN_TYPES = (
     "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
 )
 _RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-# Uncompressed XML beyond this is a zip bomb, not a contract.
-_MAX_XML_BYTES = 512 * 1024 * 1024
+_CENTRAL_ENTRY = b"PK\x01\x02"  # the signature of each entry of a ZIP's directory
+# Word's encryption wraps the package in an OLE2 compound file with this stream (UTF-16LE name).
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 
 
 def _w(tag: str) -> str:
@@ -53,11 +66,14 @@ def _sniff(head: bytes) -> bool:
     """A ZIP whose members include ``word/…`` (the head is the file's first bytes, not all of it)."""
     if not head.startswith(b"PK\x03\x04"):
         return False
-    try:
-        return "word/document.xml" in zipfile.ZipFile(io.BytesIO(head)).namelist()
-    except zipfile.BadZipFile:
-        pass  # the head is only a prefix of the archive: read the local file headers it holds
-    for m in re.finditer(rb"PK\x03\x04", head):
+    # zipfile builds an object per directory entry: a ZIP of millions of entries is not listed here
+    # (the loader refuses it), only its first local file headers are read.
+    if head.count(_CENTRAL_ENTRY) <= Limits.max_entries:
+        try:
+            return "word/document.xml" in zipfile.ZipFile(io.BytesIO(head)).namelist()
+        except (zipfile.BadZipFile, ValueError, EOFError):
+            pass  # the head is only a prefix of the archive: read the local file headers it holds
+    for m in itertools.islice(re.finditer(rb"PK\x03\x04", head), 1000):
         start = m.start()
         if start + 30 > len(head):
             break
@@ -262,7 +278,7 @@ def _notes(part, reason: str, item: str) -> list[Removed]:
     return out
 
 
-def _open(data: bytes, name: str):
+def _open(data: bytes, name: str, limits: Limits):
     """The main document part of the package, or CorruptDocument saying what is wrong."""
     from docx.opc.exceptions import PackageNotFoundError
     from docx.package import Package
@@ -270,15 +286,24 @@ def _open(data: bytes, name: str):
 
     hint = "open it in Word and save it again as .docx"
     if not data.startswith(b"PK"):
+        if data.startswith(_OLE2_MAGIC) and _ENCRYPTED_PACKAGE in data:
+            raise EncryptedDocument(name, "the .docx is password-protected",
+                                    "remove the password in Word (File > Info > Protect Document) and save it again")
         raise CorruptDocument(name, "not a .docx file (a .docx is a ZIP archive, this file is not)",
                               "check the file; if it is an old .doc, save it as .docx")
+    # Before zipfile builds an object per directory entry: count the entries' signatures (an upper bound).
+    limits.check_entries(data.count(_CENTRAL_ENTRY), name)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             infos = z.infolist()
-    except (zipfile.BadZipFile, ValueError, EOFError):
-        raise CorruptDocument(name, "not a readable .docx (the ZIP archive is broken or truncated)", hint) from None
-    if sum(i.file_size for i in infos if i.filename.endswith((".xml", ".rels"))) > _MAX_XML_BYTES:
-        raise TooLarge(name, "the Word document's XML unpacks to more than 512 MB", "split the document")
+            limits.check_entries(len(infos), name)
+            limits.check_unpacked(sum(i.file_size for i in infos), name)
+            _inflate_within(z, infos, limits, name)
+    except (zipfile.BadZipFile, zlib.error, ValueError, EOFError) as e:
+        raise CorruptDocument(name, f"not a readable .docx (the ZIP archive is broken or truncated: {_one_line(e)})",
+                              hint) from None
+    except (NotImplementedError, RuntimeError) as e:  # an entry packed with an unknown method, or ZIP-encrypted
+        raise CorruptDocument(name, f"not a readable .docx ({_one_line(e)})", hint) from None
     try:
         part = Package.open(io.BytesIO(data)).main_document_part
     except KeyError as e:
@@ -288,10 +313,26 @@ def _open(data: bytes, name: str):
         raise CorruptDocument(name, f"broken XML inside the .docx ({_one_line(e)})", hint) from None
     except (PackageNotFoundError, zipfile.BadZipFile, ValueError, EOFError, OSError) as e:
         raise CorruptDocument(name, f"not a readable .docx ({_one_line(e)})", hint) from None
+    except (AttributeError, TypeError, IndexError) as e:
+        # python-docx walks [Content_Types].xml and the .rels by their expected elements; a part
+        # whose root is some other element ends in one of these, inside python-docx.
+        raise CorruptDocument(name, "not a readable .docx ([Content_Types].xml or a relationships part is not "
+                              "what Word writes)", hint) from None
     if part.content_type not in _WORD_MAIN_TYPES:
         raise CorruptDocument(name, f"not a Word document (its main part is {part.content_type})",
                               "pass a .docx file, or convert the file to .docx or .txt")
     return part
+
+
+def _inflate_within(z: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Limits, name: str) -> None:
+    """Inflate every entry in 1 MB steps and count the bytes: the directory's sizes are only what the
+    file claims. Also checks each entry's CRC, so python-docx then reads an archive known to be sound."""
+    total = 0
+    for info in infos:
+        with z.open(info) as f:
+            while chunk := f.read(1 << 20):
+                total += len(chunk)
+                limits.check_unpacked(total, name)
 
 
 def _one_line(e: Exception) -> str:
@@ -299,11 +340,11 @@ def _one_line(e: Exception) -> str:
 
 
 @register_loader("docx", extensions=(".docx", ".docm", ".dotx", ".dotm"), sniff=_sniff)
-def load_docx(data: bytes, *, name: str, **_options) -> Loaded:
+def load_docx(data: bytes, *, name: str, **options) -> Loaded:
     """Load a Word document: body text with list numbers; headers, footers and notes in ``removed``."""
     from lxml import etree
 
-    part = _open(data, name)
+    part = _open(data, name, Limits.from_options(options, name))
     try:
         document = _root(part)
         body = document.find(_w("body"))

@@ -12,20 +12,29 @@ Two backends read the characters and their boxes, and ``pdf_layout`` does the re
 >>> [(x.reason, x.page, x.text) for x in r.removed][:1]                   # doctest: +SKIP
 [('page-number', 1, '第 1 页 共 3 页')]
 
-``password=`` opens encrypted files. A scanned PDF without a text layer raises ``NoTextLayer``, a
-locked one ``EncryptedDocument``, a broken one ``CorruptDocument``; the libraries' own exceptions
-never reach the caller.
+``password=`` opens encrypted files. A PDF of more than ``max_pages`` pages (the default is in
+``clause_parser.limits``) raises ``TooLarge`` before any page is read, a scanned PDF without a
+text layer ``NoTextLayer``, a locked one ``EncryptedDocument``, a broken one ``CorruptDocument``;
+the libraries' own exceptions never reach the caller.
 """
 from __future__ import annotations
 
 import io
+import itertools
+import logging
 import math
 import re
 
 from ..errors import ClauseParserError, CorruptDocument, EncryptedDocument, NoTextLayer, OptionError
+from ..limits import Limits
 from ..model import Removed
 from . import Loaded, register_loader
 from .pdf_layout import Char, PageIn, dedupe, has_doubles, layout
+
+# pdfminer reports what it repairs in a broken file with logging.warning; with no handler configured
+# Python prints those to stderr, lines around our one-line error. A NullHandler keeps them from
+# there; an application that configures logging still receives them (they propagate as before).
+logging.getLogger("pdfminer").addHandler(logging.NullHandler())
 
 BACKENDS = ("pdfplumber", "pdfium")
 _UNMAPPED_SHARE = 0.2  # above this share of glyphs without Unicode, pdfminer's reading is useless
@@ -45,15 +54,16 @@ def load_pdf(data: bytes, *, name: str, pdf_backend: str | None = None, password
         raise OptionError(name, f"unknown pdf_backend {pdf_backend!r}", f"use one of {', '.join(BACKENDS)}")
     if not _sniff(data[:1024]):
         raise CorruptDocument(name, "not a PDF (no %PDF- header)", "check the file, or pass the right format")
+    limits = Limits.from_options(_options, name)
     try:
         if backend == "pdfium":
-            pages = _pdfium_pages(data, name, password)
+            pages = _pdfium_pages(data, name, password, limits)
         else:
-            pages = _plumber_pages(data, name, password)
+            pages = _plumber_pages(data, name, password, limits)
             if _unmapped_share(pages) > _UNMAPPED_SHARE:
                 # pdfminer could not map this font's glyphs to Unicode (it prints "(cid:123)");
                 # pdfium knows more CID encodings, and a reading beats a page of codes.
-                other = _pdfium_pages(data, name, password)
+                other = _pdfium_pages(data, name, password, limits)
                 if _unmapped_share(other) < _unmapped_share(pages):
                     pages = other
     except ClauseParserError:
@@ -110,8 +120,10 @@ def _locked(name: str, password: str | None) -> EncryptedDocument:
 # pdfplumber
 
 
-def _plumber_pages(data: bytes, name: str, password: str | None, only: set[int] | None = None) -> list[PageIn]:
+def _plumber_pages(data: bytes, name: str, password: str | None, limits: Limits,
+                   only: set[int] | None = None) -> list[PageIn]:
     import pdfplumber
+    from pdfminer.pdfpage import PDFPage
 
     try:
         pdf = pdfplumber.open(io.BytesIO(data), password=password or "")
@@ -122,6 +134,9 @@ def _plumber_pages(data: bytes, name: str, password: str | None, only: set[int] 
         raise CorruptDocument(name, f"cannot read the PDF ({_short(cause)})", "check the file; re-save or repair it, e.g. with qpdf") from None
     pages = []
     with pdf:
+        # pdf.pages builds every page at once: count the page tree's leaves first, no further than the limit
+        limit = min(limits.max_pages, 1 << 62)
+        limits.check_pages(sum(1 for _ in itertools.islice(PDFPage.create_pages(pdf.doc), int(limit) + 1)), name)
         for number, page in enumerate(pdf.pages, 1):
             if only is not None and number not in only:
                 continue
@@ -171,7 +186,7 @@ def _light(color) -> bool:
 # pypdfium2
 
 
-def _pdfium_pages(data: bytes, name: str, password: str | None) -> list[PageIn]:
+def _pdfium_pages(data: bytes, name: str, password: str | None, limits: Limits) -> list[PageIn]:
     import pypdfium2 as pdfium
 
     try:
@@ -181,6 +196,7 @@ def _pdfium_pages(data: bytes, name: str, password: str | None) -> list[PageIn]:
             raise _locked(name, password) from None
         raise CorruptDocument(name, f"cannot read the PDF ({_short(e)})", "check the file; re-save or repair it, e.g. with qpdf") from None
     try:
+        limits.check_pages(len(pdf), name)
         read = [_pdfium_page(pdf, i) for i in range(len(pdf))]
     finally:
         pdf.close()
@@ -190,7 +206,7 @@ def _pdfium_pages(data: bytes, name: str, password: str | None) -> list[PageIn]:
         # pdfium skips text objects it cannot measure (a lone glyph of a font that is neither
         # embedded nor installed); pdfminer reads those pages without measuring glyphs, unless
         # it cannot map that font to Unicode at all.
-        again = {p.number: p for p in _plumber_pages(data, name, password, only=missed)}
+        again = {p.number: p for p in _plumber_pages(data, name, password, limits, only=missed)}
         pages = [again[p.number] if p.number in again and _unmapped_share([again[p.number]]) <= _unmapped_share([p])
                  else p for p in pages]
     return pages

@@ -6,10 +6,12 @@ legacy encodings (GB18030/GBK, Big5/CP950, UTF-16 without BOM). The locale is ne
 from __future__ import annotations
 
 import codecs
+import re
 
 from ..errors import DecodingError
 from . import Loaded, register_loader
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -24,13 +26,18 @@ def decode(data: bytes, *, name: str, encoding: str | None = None) -> tuple[str,
     if encoding is not None:
         try:
             text = data.decode(encoding)
-        except LookupError:
+        except (LookupError, TypeError):
             raise DecodingError(name, f"unknown encoding {encoding!r}", "pass a Python codec name such as gb18030 or big5") from None
-        except UnicodeDecodeError as e:
-            raise DecodingError(name, f"not valid {encoding} at byte {e.start}", "check --encoding, or omit it to detect") from None
+        except UnicodeError as e:  # UnicodeDecodeError, or a codec's own complaint (punycode, undefined …)
+            where = f" at byte {e.start}" if isinstance(e, UnicodeDecodeError) else ""
+            raise DecodingError(name, f"not valid {encoding}{where}", "check --encoding, or omit it to detect") from None
         used = encoding
     else:
         text, used = _detect(data, name)
+    lone = _SURROGATE.search(text)
+    if lone:  # utf-7, unicode_escape … can decode to half a character, which no JSON or UTF-8 output can hold
+        raise DecodingError(name, f"decodes to a broken character (a lone surrogate) at offset {lone.start()}",
+                            "check --encoding, or omit it to detect")
     if text.startswith("\ufeff"):
         text = text[1:]
     return text.replace("\r\n", "\n").replace("\r", "\n"), used
@@ -39,7 +46,12 @@ def decode(data: bytes, *, name: str, encoding: str | None = None) -> tuple[str,
 def _detect(data: bytes, name: str) -> tuple[str, str]:
     for bom, enc in _BOMS:
         if data.startswith(bom):
-            return data[len(bom):].decode(enc, errors="strict"), enc.replace("-sig", "")
+            try:
+                return data[len(bom):].decode(enc, errors="strict"), enc.replace("-sig", "")
+            except UnicodeDecodeError as e:
+                raise DecodingError(name, f"starts with a {enc.replace('-sig', '')} byte-order mark but is not "
+                                    f"{enc.replace('-sig', '')} text (bad bytes at {len(bom) + e.start})",
+                                    "check the file, or pass --encoding") from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
