@@ -179,3 +179,12 @@ def test_amount_mismatch():
 def test_text_format_shows_fields_and_findings():
     out = clause_parser.parse_text(CLEAN.replace("XK-500", "____")).outline(fields=True)
     assert "· amount 200000.00 CNY" in out and "# type: 买卖" in out and "findings:" in out and "unfilled_blank" in out
+
+
+@pytest.mark.parametrize("run", [" " * 6000 + "1", "1" * 20000, "9" * 20000 + "%", "9" * 20000 + "元", "9" * 20000 + "天"])
+def test_long_runs_are_quick_and_never_crash(run):
+    import time
+
+    start = time.monotonic()
+    clause_parser.parse_text("第一条 " + run, classifier="rules")
+    assert time.monotonic() - start < 10

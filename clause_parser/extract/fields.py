@@ -18,14 +18,15 @@ _CURRENCY_PREFIX = {"人民币": "CNY", "rmb": "CNY", "¥": "CNY", "cny": "CNY",
 _CURRENCY_SUFFIX = {"元": "CNY", "圆": "CNY", "美元": "USD", "港元": "HKD", "港币": "HKD", "欧元": "EUR"}
 
 AMOUNT_RE = re.compile(
-    r"(?P<pre>人民币|rmb|cny|us\$|usd|hk\$|hkd|美元|港币|eur|欧元|[¥$€])?\s*"
-    r"(?:(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)|(?P<cn>" + _CN + r"{1,20}))\s*"
+    # the white space belongs to the prefix: a bare "\s*" would make long runs of blanks quadratic
+    r"(?:(?P<pre>人民币|rmb|cny|us\$|usd|hk\$|hkd|美元|港币|eur|欧元|[¥$€])\s*)?(?<![\d.,])"
+    r"(?:(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,18}(?:\.\d{1,4})?)|(?P<cn>" + _CN + r"{1,20}))\s*"
     r"(?P<unit>万|亿|千)?\s*(?P<suf>美元|港元|港币|欧元|元|圆)?"
     r"(?:(?P<jiao>[零壹贰叁肆伍陆柒捌玖一二三四五六七八九])角)?(?:(?P<fen>[零壹贰叁肆伍陆柒捌玖一二三四五六七八九])分)?(?P<zheng>整|正)?"
 )
-PERCENT_RE = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s*(?P<sign>%|‰)|(?P<kind>百分之|千分之|万分之)(?P<cn>[零一二三四五六七八九十百点\d.]{1,8})")
+PERCENT_RE = re.compile(r"(?<![\d.])(?P<num>\d{1,12}(?:\.\d{1,6})?)\s*(?P<sign>%|‰)|(?P<kind>百分之|千分之|万分之)(?P<cn>[零一二三四五六七八九十百点\d.]{1,8})")
 DURATION_RE = re.compile(
-    r"(?P<num>\d+(?:\.\d+)?|[零一二三四五六七八九十百两半]{1,5})\s*(?P<ge>个)?\s*(?P<unit>工作日|自然日|日历日|日|天|周|星期|个月|月|年)"
+    r"(?<![\d.])(?P<num>\d{1,9}(?:\.\d{1,3})?|[零一二三四五六七八九十百两半]{1,5})\s*(?P<ge>个)?\s*(?P<unit>工作日|自然日|日历日|日|天|周|星期|个月|月|年)"
 )
 DATE_RE = re.compile(
     r"(?<!\d)(?P<y>\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*(?P<m1>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月\s*(?P<d1>\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号]"
