@@ -326,3 +326,10 @@ def test_markdown_syntax_goes_and_clause_numbers_stay(tmp_path):
     # Blanks to fill in are not emphasis markers, even two on neighbouring lines.
     assert [f.text for c in r.clauses for f in c.fields if f.type == "blank"] == ["________", "________"]
     assert [(x.reason, x.text) for x in r.removed] == [("html-script", "alert('第五条')")]
+
+
+def test_deeply_quoted_markdown_keeps_its_text(tmp_path):
+    f = tmp_path / "deep.md"
+    f.write_text(">" * 30 + " 第一条 乙方应按时交付。\n", encoding="utf-8")
+    r = clause_parser.parse(f, classifier="rules")
+    assert "乙方应按时交付" in r.text and r.clauses[0].number == "第一条"

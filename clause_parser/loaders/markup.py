@@ -28,7 +28,7 @@ import html
 import re
 from html.parser import HTMLParser
 
-from ..errors import DecodingError, UnsupportedFormat
+from ..errors import DecodingError, TooLarge, UnsupportedFormat
 from ..model import Removed
 from . import Loaded, register_loader
 from .text import decode
@@ -421,12 +421,16 @@ def markdown_text(source: str, *, name: str | None = None) -> tuple[str, list[Re
     except ImportError:
         raise UnsupportedFormat(name, "reading Markdown needs the markdown-it-py package",
                                 "pip install markdown-it-py, or save the file as .txt") from None
-    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    # markdown-it drops text nested deeper than maxNesting (20): a deep quote must not vanish
+    md = MarkdownIt("commonmark", {"html": True, "maxNesting": 500}).enable(["table", "strikethrough"])
     source = source.replace(_JOINER, "").replace(_BLANK, "")
     source = _BLANK_RUN.sub(lambda m: _BLANK * len(m.group()), source)
     source = _RUN_BEFORE_PUNCT.sub(lambda m: m.group(1) + _JOINER, _RUN_AFTER_PUNCT.sub(lambda m: _JOINER + m.group(1), source))
     out = _Markdown(source)
-    out.render(md.parse(source))
+    try:
+        out.render(md.parse(source))
+    except RecursionError:
+        raise TooLarge(name, "the Markdown is nested too deeply to read", "flatten its quotes and lists, or save it as .txt") from None
     out._flush_prefix()
 
     def restore(text: str) -> str:
