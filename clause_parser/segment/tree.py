@@ -318,9 +318,6 @@ class _Builder:
             while k > 0 and stack[k - 1].rank is None and not (
                     self._heading_like(stack[k - 1].node) or (not line_start and self._short_heading_before(mk))):
                 k -= 1
-            while k > 0 and stack[k - 1].rank is None and any(fr.rank is not None for fr in stack[:k - 1]) is False \
-                    and not self._heading_like(stack[k - 1].node):
-                k -= 1
             if v == 1 or v == st.last_value.get(s, -9) + 1:
                 return None, k
             if line_start and (not stack or st.numbered == 0):
