@@ -85,7 +85,7 @@ def test_eval_cross_validates_by_document(small_corpus):
 @pytest.mark.parametrize("args, message", [
     (["eval", "{tmp}"], "no annotated documents"),
     (["eval", str(CORPUS), "--classifier", "nonsense"], "unknown classifier"),
-    (["eval", str(CORPUS), "--classifier", "rules", "--cv", "99"], "use 2 to"),
+    (["eval", str(CORPUS), "--classifier", "rules", "--cv", str(len(list((CORPUS / "gold").glob("*.jsonl"))) + 1)], "use 2 to"),
     (["train", "--corpus", "{tmp}", "--output", "{tmp}/out"], "no annotated documents"),
 ])
 def test_bad_train_and_eval_input_is_one_line_exit_1(tmp_path, args, message):
