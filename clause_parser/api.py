@@ -4,8 +4,10 @@ load → normalise → remove noise → segment → classify → export
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -106,6 +108,32 @@ def parse_text(text: str, *, name: str | None = None, rules: str | os.PathLike |
 
 def _build(text: str, source: Source, removed: list[Removed], *, rules, classifier: str, options: dict,
            name: str | None, pages: list[tuple[int, int]] | None = None) -> ParseResult:
+    with _cyclic_gc_paused():
+        return _build_result(text, source, removed, rules=rules, classifier=classifier, options=options,
+                             pages=pages)
+
+
+@contextmanager
+def _cyclic_gc_paused():
+    """Pause Python's cycle collector while a document is parsed.
+
+    A parse builds some 100 000 objects (clauses, hits, evidence, fields) that all stay alive until
+    it returns, and no reference cycles: every pass of the cycle collector during the parse scans
+    them (and the rest of the heap, spaCy's model included) and frees nothing — 15-20 % of the
+    parse time. Reference counting still frees everything as usual. The collector is resumed even
+    on error, and only if it was running (another thread or the caller may have paused it).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _build_result(text: str, source: Source, removed: list[Removed], *, rules, classifier: str, options: dict,
+                  pages: list[tuple[int, int]] | None = None) -> ParseResult:
     from .classify import get_classifier
     from .classify.ruleset import load_rules
     from .extract import annotate

@@ -61,7 +61,9 @@ def reference_findings(text: str, folded: str, clauses: list[Clause]) -> list[Fi
             by_key[k] = c  # "第九条" means an article: prefer a 第X条 clause over a "9." item
     for c in clauses:
         s, e = c.span
-        own_marker_end = s + (len(c.number) if c.number and text[s:e].startswith(c.number) else 0)
+        own_marker_end = s + (len(c.number) if c.number and text.startswith(c.number, s, e) else 0)
+        if folded.find("第", own_marker_end, e) < 0:
+            continue  # no reference can start here (most clauses): skip the regex
         for m in REFERENCE_RE.finditer(folded, own_marker_end, e):
             key = number_key(f"第{m.group(1)}条")
             target = by_key.get((c.contract, key))
@@ -84,6 +86,8 @@ def _child_numbered(clauses, parent, last):
 def blank_findings(clauses: list[Clause]) -> list[Finding]:
     out = []
     for c in clauses:
+        if not c.fields:
+            continue
         blanks = [f for f in c.fields if f.type == "blank"]
         if blanks and c.kind != "closing":
             where = c.number or c.kind
@@ -94,6 +98,8 @@ def blank_findings(clauses: list[Clause]) -> list[Finding]:
 def amount_findings(clauses: list[Clause]) -> list[Finding]:
     out = []
     for c in clauses:
+        if not c.fields:
+            continue
         amounts = [f for f in c.fields if f.type == "amount"]
         for a in amounts:
             if a.value.get("written") != "chinese":

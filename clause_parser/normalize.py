@@ -7,6 +7,7 @@ marker grammar knows them.
 """
 from __future__ import annotations
 
+import threading
 import unicodedata
 from functools import lru_cache
 
@@ -24,7 +25,17 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
-_cache: dict[str, str] = {}
+class _Table(dict):
+    """Code point → folded character, for ``str.translate``; notes characters it does not know."""
+
+    def __missing__(self, code: int) -> int:
+        _unseen.any = True
+        return code  # left as it is for now: fold() learns the new characters and translates again
+
+
+_cache: dict[str, str] = {}  # character → folded character
+_table = _Table()  # the same, by code point
+_unseen = threading.local()  # per thread: did the last translation meet an unknown character?
 
 
 def _fold_char(ch: str) -> str:
@@ -38,12 +49,8 @@ def _fold_char(ch: str) -> str:
     return n.lower()
 
 
-def fold(text: str) -> str:
-    """Same-length matching form of ``text``.
-
-    >>> fold("第三條　付款（１）")
-    '第三条 付款(1)'
-    """
+def _learn(text: str) -> None:
+    """Fold the characters of ``text`` not seen before (all at once: one OpenCC call)."""
     new = {ch for ch in set(text) if ch not in _cache}
     if new:
         chars = sorted(new)
@@ -58,7 +65,23 @@ def fold(text: str) -> str:
                         folded[i] = s
         for c, f in zip(chars, folded):
             _cache[c] = f
-    return "".join(map(_cache.__getitem__, text))
+            _table[ord(c)] = f
+
+
+def fold(text: str) -> str:
+    """Same-length matching form of ``text``.
+
+    >>> fold("第三條　付款（１）")
+    '第三条 付款(1)'
+    """
+    # str.translate is 2-3x faster than mapping the characters in Python, and the table of known
+    # characters tells us for free whether the text holds new ones (no set(text) on every call).
+    _unseen.any = False
+    out = text.translate(_table)
+    if _unseen.any:
+        _learn(text)
+        out = text.translate(_table)
+    return out
 
 
 def squash_spaces(s: str) -> str:

@@ -15,6 +15,7 @@ import bisect
 import math
 from collections import defaultdict
 from functools import lru_cache
+from operator import itemgetter
 
 from ..model import BUILTIN_LABELS, Clause, Evidence, LabelScore
 from . import register_classifier
@@ -41,8 +42,42 @@ def _diminishing(weights) -> float:
     return total
 
 
+def _totals(hits: dict, negative: dict | None = None) -> dict[str, float]:
+    """{label: diminishing sum of the weights of its rules} for one clause's hits; when
+    ``negative`` hits are given (even none), less theirs and not below 0."""
+    out = {}
+    for l, rules in hits.items():
+        if len(rules) == 1:  # the common case: _diminishing([w]) without the sort
+            (h,) = rules.values()
+            out[l] = 0.0 + h[0] * 1.0
+        else:
+            out[l] = _diminishing([h[0] for h in rules.values()])
+    if negative is not None:
+        # ``v if v > 0.0 else 0.0`` is max(0.0, v) without the call
+        if negative:
+            ng = _totals(negative)
+            for l, v in out.items():
+                v -= ng.get(l, 0.0)
+                out[l] = v if v > 0.0 else 0.0
+        else:
+            for l, v in out.items():
+                out[l] = v if v > 0.0 else 0.0
+    return out
+
+
+# A hit is ``(weight, start, end, rule, evidence)``: offsets into the document text; ``evidence``
+# is the ready ``Evidence`` for heading hits (shared by every clause below the heading) and None
+# for hits in a clause's own text, whose ``Evidence`` is only built if its label is reported.
+_NO_HITS: dict = {}
+
+
 @lru_cache(maxsize=16)
 def _automata(rules: RuleSet):
+    """Aho-Corasick automata for keywords, negative cues and heading cues.
+
+    Each key maps to ``(len(key), label, rule, weight, more)``: its first cue, and in ``more``
+    the ``(label, rule, weight)`` of the other labels' cues with the same key (rare), or None.
+    """
     import ahocorasick
 
     def build(kind):
@@ -50,9 +85,9 @@ def _automata(rules: RuleSet):
         table = defaultdict(list)
         for lr in rules.labels.values():
             for key, cue in getattr(lr, kind).items():
-                table[key].append((lr.label, cue, kind))
+                table[key].append((lr.label, cue.rule, cue.weight))
         for key, entries in table.items():
-            a.add_word(key, (len(key), entries))
+            a.add_word(key, (len(key), *entries[0], tuple(entries[1:]) or None))
         if table:
             a.make_automaton()
             return a
@@ -61,13 +96,13 @@ def _automata(rules: RuleSet):
     return build("keywords"), build("negative"), build("heading")
 
 
-def _iter_hits(automaton, s: str):
-    if automaton is None:
-        return
-    for end, (length, entries) in automaton.iter(s):
-        start = end - length + 1
-        for label, cue, kind in entries:
-            yield start, end + 1, label, cue
+def _add_hit(hits: dict, label: str, rule: str, hit: tuple) -> None:
+    """Keep the first hit of each rule per label."""
+    rules = hits.get(label)
+    if rules is None:
+        hits[label] = {rule: hit}
+    elif rule not in rules:
+        rules[rule] = hit
 
 
 class RuleClassifier:
@@ -77,129 +112,196 @@ class RuleClassifier:
         self.rules = rules or load_rules(rules_dir)
         order = {l: i for i, l in enumerate(BUILTIN_LABELS)}
         self.labels = sorted(self.rules.labels, key=lambda l: (order.get(l, len(order)), l))
+        self._order = {l: k for k, l in enumerate(self.labels)}
+        self._patterns = [(lr.label, pat.rule, pat.weight, pat.regex)
+                          for lr in self.rules.labels.values() for pat in lr.patterns.values()]
+        priors: dict[str, list[tuple[str, float]]] = {}  # clause kind -> [(label, prior)]
+        for l, lr in self.rules.labels.items():
+            for kind, w in lr.kind_prior.items():
+                priors.setdefault(kind, []).append((l, w))
+        self._priors = priors
+        self._negative_weights = not all(
+            w >= 0 for lr in self.rules.labels.values()
+            for w in [c.weight for c in lr.keywords.values()] + [p.weight for p in lr.patterns.values()])
 
     # ------------------------------------------------------------------ evidence gathering
     def _own_hits(self, text: str, folded: str, clauses: list[Clause]):
-        """Per clause: {label: {rule: (weight, Evidence)}} from its own text (first hit of each rule)."""
-        starts = [c.span[0] for c in clauses]
-        own = [defaultdict(dict) for _ in clauses]
-        neg = [defaultdict(dict) for _ in clauses]
+        """Per clause: ``{label: {rule: hit}}`` from its own text (first hit of each rule), for
+        keywords and patterns and, separately, for negative cues; None for a clause without any.
 
-        def owner(s, e):
-            i = bisect.bisect_right(starts, s) - 1
-            if i >= 0 and e <= clauses[i].span[1]:
-                return i
-            return None
+        One pass of each automaton and each pattern over the whole text; a hit belongs to the
+        clause whose span holds it (found by bisection), hits straddling two clauses to none.
+        """
+        n = len(clauses)
+        starts = [c.span[0] for c in clauses]
+        ends = [c.span[1] for c in clauses]
+        own: list[dict | None] = [None] * n
+        neg: list[dict | None] = [None] * n
+        bisect_right = bisect.bisect_right
 
         kw, ng, _ = _automata(self.rules)
         for target, automaton in ((own, kw), (neg, ng)):
-            for s, e, label, cue in _iter_hits(automaton, folded):
-                i = owner(s, e)
-                if i is not None and cue.rule not in target[i][label]:
-                    target[i][label][cue.rule] = (cue.weight, Evidence(text[s:e], (s, e), cue.rule))
-        for lr in self.rules.labels.values():
-            for pat in lr.patterns.values():
-                for m in pat.regex.finditer(folded):
-                    if m.end() <= m.start():
-                        continue
-                    i = owner(m.start(), m.end())
-                    if i is not None and pat.rule not in own[i][lr.label]:
-                        own[i][lr.label][pat.rule] = (pat.weight, Evidence(text[m.start():m.end()], (m.start(), m.end()), pat.rule))
+            if automaton is None:
+                continue
+            # the hot loop of the classifier (one turn per keyword hit): kept inline
+            for last, (length, label, rule, weight, more) in automaton.iter(folded):
+                s = last - length + 1
+                i = bisect_right(starts, s) - 1
+                if i < 0 or last >= ends[i]:
+                    continue
+                hits = target[i]
+                if hits is None:
+                    hits = target[i] = {}
+                rules = hits.get(label)  # _add_hit, inlined
+                if rules is None:
+                    hits[label] = {rule: (weight, s, last + 1, rule, None)}
+                elif rule not in rules:
+                    rules[rule] = (weight, s, last + 1, rule, None)
+                if more:
+                    for label, rule, weight in more:
+                        _add_hit(hits, label, rule, (weight, s, last + 1, rule, None))
+        for label, rule, weight, regex in self._patterns:
+            for m in regex.finditer(folded):
+                s, e = m.span()
+                if e <= s:
+                    continue
+                i = bisect_right(starts, s) - 1
+                if i < 0 or e > ends[i]:
+                    continue
+                hits = own[i]
+                if hits is None:
+                    hits = own[i] = {}
+                _add_hit(hits, label, rule, (weight, s, e, rule, None))
         return own, neg
 
-    def _heading_hits(self, text: str, clauses: list[Clause]):
+    def _heading_hits(self, text: str, folded: str, clauses: list[Clause]):
+        """Per clause: ``{label: {rule: hit}}`` from its heading (None without any)."""
         _, _, hd = _automata(self.rules)
-        out = [defaultdict(dict) for _ in clauses]
+        out: list[dict | None] = [None] * len(clauses)
+        if hd is None:
+            return out
         from ..normalize import fold
 
         for i, c in enumerate(clauses):
-            if not c.heading:
+            heading = c.heading
+            if not heading:
                 continue
-            at = text.find(c.heading, c.span[0], c.span[1])
+            at = text.find(heading, c.span[0], c.span[1])
             base = at if at >= 0 else c.span[0]
-            for s, e, label, cue in _iter_hits(hd, fold(c.heading)):
-                if cue.rule not in out[i][label]:
-                    out[i][label][cue.rule] = (cue.weight, Evidence(c.heading[s:e], (base + s, base + e), cue.rule))
+            # fold() maps character by character: the heading's folded form is a slice of ``folded``
+            fh = folded[at:at + len(heading)] if at >= 0 else fold(heading)
+            for last, (length, *first, more) in hd.iter(fh):
+                s, e = last - length + 1, last + 1
+                hits = out[i]
+                if hits is None:
+                    hits = out[i] = {}
+                for label, rule, weight in (first, *more) if more else (first,):
+                    if rule not in hits.get(label, _NO_HITS):
+                        ev = Evidence(heading[s:e], (base + s, base + e), rule)
+                        _add_hit(hits, label, rule, (weight, base + s, base + e, rule, ev))
         return out
 
     # ------------------------------------------------------------------ scoring
     def raw_scores(self, text: str, folded: str, clauses: list[Clause]):
         """Per clause, the raw evidence sum per label (sparse) and the evidence behind each label."""
+        raws, own_hits, heads = self._raw(text, folded, clauses)
+        return raws, [{l: _evidence(text, own_hits[i], heads[i], l) for l in r} for i, r in enumerate(raws)]
+
+    def _raw(self, text: str, folded: str, clauses: list[Clause]):
+        """Per clause: the raw evidence sum per label, its own hits, and the heading hits of it and
+        its ancestors (nearest first, those with hits only) — what ``_evidence`` builds a label's
+        evidence from, on demand: most labels of most clauses are never reported."""
         own_hits, neg_hits = self._own_hits(text, folded, clauses)
-        head_hits = self._heading_hits(text, clauses)
+        head_hits = self._heading_hits(text, folded, clauses)
         index = {c.id: i for i, c in enumerate(clauses)}
-        n = len(clauses)
+        parents = [None if c.parent is None else index[c.parent] for c in clauses]
+        children: dict[int, list[int]] = {}
+        for i, p in enumerate(parents):
+            if p is not None:
+                children.setdefault(p, []).append(i)
+        priors = self._priors
 
-        def total(hits):
-            return {l: _diminishing(w for w, _ in rules.values()) for l, rules in hits.items() if rules}
-
-        priors = {l: lr.kind_prior for l, lr in self.rules.labels.items() if lr.kind_prior}
-        own, head = [], []
-        for i, c in enumerate(clauses):
-            o, ng = total(own_hits[i]), total(neg_hits[i])
-            o = {l: max(0.0, v - ng.get(l, 0.0)) for l, v in o.items()}
-            for l, kp in priors.items():
-                if c.kind in kp:
-                    o[l] = o.get(l, 0.0) + kp[c.kind]
+        # with no negative hits and no negative weights, "less the negatives, not below 0" changes nothing
+        clamp = _NO_HITS if self._negative_weights else None
+        own = []
+        for c, hits, neg in zip(clauses, own_hits, neg_hits):
+            o = _totals(hits, neg or clamp) if hits else {}
+            for l, prior in priors.get(c.kind, ()):
+                o[l] = o.get(l, 0.0) + prior
             own.append(o)
-            head.append(total(head_hits[i]))
-
-        # what each clause says about the clauses below it: its heading, and (less) its own text
-        section = []
-        for i, c in enumerate(clauses):
-            f = HEADING_OWN if c.kind == "heading" else PARENT_OWN
+        head = [_totals(h) if h else _NO_HITS for h in head_hits]
+        # what a clause says about the clauses below it: its heading, and (less) its own text
+        section = {}
+        for i in children:
+            f = HEADING_OWN if clauses[i].kind == "heading" else PARENT_OWN
             sec = {l: f * v for l, v in own[i].items()}
             for l, v in head[i].items():
                 sec[l] = sec.get(l, 0.0) + v
-            section.append(sec)
-        children = defaultdict(list)
-        for i, c in enumerate(clauses):
-            if c.parent is not None:
-                children[index[c.parent]].append(i)
+            section[i] = sec
 
-        raws, evidence = [], []
+        raws, heads = [], []
         for i, c in enumerate(clauses):
             r = dict(own[i])
             for l, v in head[i].items():
                 r[l] = r.get(l, 0.0) + v
-            ancestors = []
-            p, decay = c.parent, CONTEXT_DECAY
+            ctx = [head_hits[i]] if head_hits[i] else []
+            p, decay = parents[i], CONTEXT_DECAY
             while p is not None:
-                j = index[p]
-                for l, v in section[j].items():
+                for l, v in section[p].items():
                     r[l] = r.get(l, 0.0) + decay * v
-                ancestors.append(j)
+                if head_hits[p]:
+                    ctx.append(head_hits[p])
                 decay *= CONTEXT_DECAY
-                p = clauses[j].parent
+                p = parents[p]
             kids = children.get(i)
             if kids and (c.kind == "heading" or max(own[i].values(), default=0.0) < 2):
                 for k in kids:
                     for l, v in own[k].items():
                         r[l] = r.get(l, 0.0) + CHILDREN_WEIGHT * v / len(kids)
-            ev = {}
-            for l in r:
-                items = [e for _, e in own_hits[i][l].values()] + [e for _, e in head_hits[i][l].values()]
-                for j in ancestors:
-                    items += [e for _, e in head_hits[j][l].values()]
-                items.sort(key=lambda e: (e.span[0], e.span[1], e.rule or ""))
-                ev[l] = items
             raws.append(r)
-            evidence.append(ev)
-        return raws, evidence
+            heads.append(ctx)
+        return raws, own_hits, heads
 
     def classify(self, text: str, folded: str, clauses: list[Clause]) -> None:
         """Set ``label`` and ``labels`` of every clause."""
         if not clauses:
             return
-        raws, evidence = self.raw_scores(text, folded, clauses)
-        order = {l: k for k, l in enumerate(self.labels)}
-        for c, r, ev in zip(clauses, raws, evidence):
-            ranked = sorted((l for l, v in r.items() if v > 0), key=lambda l: (-r[l], order.get(l, len(order))))
-            scores = [LabelScore(l, round(1 - math.exp(-r[l] / SCALE), 4), "rules", ev[l]) for l in ranked]
+        raws, own_hits, heads = self._raw(text, folded, clauses)
+        order = self._order
+        other = len(order)
+        score_of: dict[float, float] = {}  # raw sums repeat (4.0, 2.0 …): round(exp()) once per value
+        for i, (c, r) in enumerate(zip(clauses, raws)):
+            ranked = [l for l, v in r.items() if v > 0]
+            if len(ranked) > 1:
+                ranked.sort(key=lambda l: (-r[l], order.get(l, other)))
+            scores = []
+            for l in ranked:
+                v = r[l]
+                score = score_of.get(v)
+                if score is None:
+                    score = score_of[v] = round(1 - math.exp(-v / SCALE), 4)
+                scores.append(LabelScore(l, score, "rules", _evidence(text, own_hits[i], heads[i], l)))
             if not scores:
                 scores = [LabelScore("other", FALLBACK_SCORE, "rules", [])]
             c.labels = scores
             c.label = scores[0].label
+
+
+_BY_SPAN = itemgetter(1, 2, 3)  # a hit's (start, end, rule): the order evidence is listed in
+
+
+def _evidence(text: str, own: dict | None, heads: list[dict], label: str) -> list[Evidence]:
+    """``Evidence`` for a label of a clause: its own hits and those of the headings above it, in
+    document order (a heading hit's evidence is shared, built once)."""
+    hits = own.get(label) if own else None
+    items = list(hits.values()) if hits else []
+    for h in heads:
+        hits = h.get(label)
+        if hits:
+            items += hits.values()
+    if len(items) > 1:
+        items.sort(key=_BY_SPAN)
+    return [Evidence(text[s:e], (s, e), rule) if ev is None else ev for _, s, e, rule, ev in items]
 
 
 @register_classifier("rules")

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..errors import RulesError
 from ..normalize import fold
+from ..regex_guard import first_char_guarded
 
 _KNOWN_KEYS = {"label", "name", "description", "keywords", "patterns", "heading", "negative", "kind_prior", "replace"}
 NOT_LABEL_FILES = {"noise.yaml", "contract_types.yaml"}
@@ -141,7 +142,7 @@ def _merge(rules: dict[str, LabelRules], data: dict, where: str) -> None:
             raise RulesError(where, f"pattern #{i + 1} needs a 'regex'", "write `- {id: NAME, regex: '...', weight: 2}`")
         pid = str(p.get("id", f"p{i + 1}"))
         try:
-            rx = re.compile(fold(p["regex"]), re.MULTILINE)
+            rx = first_char_guarded(fold(p["regex"]), re.MULTILINE)  # same matches, found faster
         except re.error as e:
             raise RulesError(where, f"pattern {pid!r} is not a valid regular expression: {e}", "fix the regex") from None
         lr.patterns[pid] = Pattern(rx, float(p.get("weight", 1)), f"{label}.pattern:{pid}")

@@ -76,15 +76,35 @@ def contract_type(info: ContractInfo, folded_text: str, types: list[dict]) -> tu
     from ..normalize import fold
 
     title = "".join(fold(info.title or "").split())
-    for t in types:
-        if any(fold(cue) in title for cue in t.get("title", [])):
+    cues = _folded_cues(types)
+    for t, (title_cues, _) in zip(types, cues):
+        if any(cue in title for cue in title_cues):
             return t["name"], 0.9
     body = folded_text[info.span[0]:info.span[1]]
     best, best_hits = None, 0
-    for t in types:
-        hits = sum(body.count(fold(cue)) for cue in t.get("content", []) + t.get("title", []))
+    for t, (_, all_cues) in zip(types, cues):
+        hits = sum(body.count(cue) for cue in all_cues)
         if hits > best_hits:
             best, best_hits = t["name"], hits
     if best is None or best_hits < 3:
         return None, None
     return best, round(min(0.6, 0.2 + 0.05 * best_hits), 2)
+
+
+_FOLDED_CUES: dict[int, tuple[list[dict], list[tuple[list[str], list[str]]]]] = {}
+
+
+def _folded_cues(types: list[dict]) -> list[tuple[list[str], list[str]]]:
+    """Per type, its title cues and its content + title cues in matching form, folded once per
+    types list (``load_types`` caches the list; every contract of every document reads it)."""
+    from ..normalize import fold
+
+    hit = _FOLDED_CUES.get(id(types))
+    if hit is not None and hit[0] is types:
+        return hit[1]
+    out = [([fold(c) for c in t.get("title", [])], [fold(c) for c in t.get("content", []) + t.get("title", [])])
+           for t in types]
+    if len(_FOLDED_CUES) > 16:
+        _FOLDED_CUES.clear()
+    _FOLDED_CUES[id(types)] = (types, out)  # holding ``types`` keeps its id from being reused
+    return out

@@ -2,6 +2,8 @@
 
 All matching runs on the folded text (half width, simplified), one regular-expression pass per
 field type over the whole document; fields are then given to the clause whose span holds them.
+The patterns that open with a look-behind or an alternation are compiled by
+``first_char_guarded``, which lets the engine skip offsets where no match can start.
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import re
 from decimal import Decimal
 
 from ..model import Field
+from ..regex_guard import first_char_guarded
 from .numbers import CN_NUMERAL_CHARS, plain, to_decimal
 
 _CN = f"[{CN_NUMERAL_CHARS}]"
@@ -17,18 +20,18 @@ _CURRENCY_PREFIX = {"人民币": "CNY", "rmb": "CNY", "¥": "CNY", "cny": "CNY",
                     "美元": "USD", "港币": "HKD", "hk$": "HKD", "hkd": "HKD", "€": "EUR", "eur": "EUR", "欧元": "EUR"}
 _CURRENCY_SUFFIX = {"元": "CNY", "圆": "CNY", "美元": "USD", "港元": "HKD", "港币": "HKD", "欧元": "EUR"}
 
-AMOUNT_RE = re.compile(
+AMOUNT_RE = first_char_guarded(
     # the white space belongs to the prefix: a bare "\s*" would make long runs of blanks quadratic
     r"(?:(?P<pre>人民币|rmb|cny|us\$|usd|hk\$|hkd|美元|港币|eur|欧元|[¥$€])\s*)?(?<![\d.,])"
     r"(?:(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,18}(?:\.\d{1,4})?)|(?P<cn>" + _CN + r"{1,20}))\s*"
     r"(?P<unit>万|亿|千)?\s*(?P<suf>美元|港元|港币|欧元|元|圆)?"
     r"(?:(?P<jiao>[零壹贰叁肆伍陆柒捌玖一二三四五六七八九])角)?(?:(?P<fen>[零壹贰叁肆伍陆柒捌玖一二三四五六七八九])分)?(?P<zheng>整|正)?"
 )
-PERCENT_RE = re.compile(r"(?<![\d.])(?P<num>\d{1,12}(?:\.\d{1,6})?)\s*(?P<sign>%|‰)|(?P<kind>百分之|千分之|万分之)(?P<cn>[零一二三四五六七八九十百点\d.]{1,8})")
-DURATION_RE = re.compile(
+PERCENT_RE = first_char_guarded(r"(?<![\d.])(?P<num>\d{1,12}(?:\.\d{1,6})?)\s*(?P<sign>%|‰)|(?P<kind>百分之|千分之|万分之)(?P<cn>[零一二三四五六七八九十百点\d.]{1,8})")
+DURATION_RE = first_char_guarded(
     r"(?<![\d.])(?P<num>\d{1,9}(?:\.\d{1,3})?|[零一二三四五六七八九十百两半]{1,5})\s*(?P<ge>个)?\s*(?P<unit>工作日|自然日|日历日|日|天|周|星期|个月|月|年)"
 )
-DATE_RE = re.compile(
+DATE_RE = first_char_guarded(
     r"(?<!\d)(?P<y>\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*(?P<m1>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月\s*(?P<d1>\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号]"
     r"|(?<![\d.])(?P<y2>\d{4})(?P<sep>[-./])(?P<m2>\d{1,2})(?P=sep)(?P<d2>\d{1,2})(?![\d.])"
 )
@@ -36,9 +39,13 @@ RANGE_RE = re.compile(r"自\s*(?P<a>[^。;,自至起]{6,20}?)\s*(?:起|开始)?\
 FORUM_RE = re.compile(r"仲裁委员会|仲裁院|国际仲裁中心|人民法院|法院")
 _FORUM_NAME_CHAR = re.compile(r"[\u4e00-\u9fff()（）]")
 _FORUM_CUT = re.compile(r".*(?:提交|提请|交由|诉至|起诉至|申请|向|由|至|交|请|的一方|选择)")
-BLANK_RE = re.compile(r"[_]{2,}|【[\s　]*】|\[[\s　]*\]|×{2,}|(?<![\d一二三四五六七八九十〇零])(?P<date>[ _]*年[ _]{1,}月[ _]{1,}日)")
+BLANK_RE = first_char_guarded(r"[_]{2,}|【[\s　]*】|\[[\s　]*\]|×{2,}|(?<![\d一二三四五六七八九十〇零])(?P<date>[ _]*年[ _]{1,}月[ _]{1,}日)")
 _UNIT = {"工作日": "working_day", "自然日": "day", "日历日": "day", "日": "day", "天": "day", "周": "week", "星期": "week",
          "个月": "month", "月": "month", "年": "year"}
+
+
+_SCALE = {"万": 10000, "亿": 100000000, "千": 1000}
+_YEAR = re.compile(r"\d{4}")
 
 
 def _field(text, s, e, type_, value) -> Field:
@@ -48,9 +55,10 @@ def _field(text, s, e, type_, value) -> Field:
 def find_amounts(text: str, folded: str) -> list[Field]:
     out = []
     for m in AMOUNT_RE.finditer(folded):
+        pre, suf = m.group("pre", "suf")
+        if not (pre or suf):
+            continue  # a bare number is not an amount (most matches: every number of the text)
         g = m.group
-        if not (g("pre") or g("suf")):
-            continue  # a bare number is not an amount
         if g("cn") and not g("suf"):
             continue
         if g("cn") and len(g("cn")) == 1 and g("cn") in "万亿千百十":
@@ -59,7 +67,7 @@ def find_amounts(text: str, folded: str) -> list[Field]:
         val = to_decimal(raw)
         if val is None:
             continue
-        val *= {"万": 10000, "亿": 100000000, "千": 1000}.get(g("unit") or "", 1)
+        val *= _SCALE.get(g("unit") or "", 1)
         for part, scale in (("jiao", Decimal("0.1")), ("fen", Decimal("0.01"))):
             if g(part):
                 digit = to_decimal(g(part))
@@ -102,10 +110,15 @@ def find_dates(text: str, folded: str) -> list[Field]:
 def find_ranges(text: str, folded: str, dates: list[Field]) -> list[Field]:
     """自 <date> 起至 <date> 止 → one date field with both ends."""
     out = []
-    starts = {d.span[0]: d for d in dates}
+    starts = [d.span[0] for d in dates]  # in document order
+
+    def first_date_in(lo: int, hi: int) -> Field | None:
+        k = bisect.bisect_left(starts, lo)
+        return dates[k] if k < len(starts) and starts[k] < hi else None
+
     for m in RANGE_RE.finditer(folded):
-        a = next((d for p, d in starts.items() if m.start("a") <= p < m.end("a")), None)
-        b = next((d for p, d in starts.items() if m.start("b") <= p < m.end("b")), None)
+        a = first_date_in(*m.span("a"))
+        b = first_date_in(*m.span("b"))
         if a and b:
             out.append(_field(text, m.start(), m.end(), "date", {"start": a.value, "end": b.value}))
     return out
@@ -129,7 +142,7 @@ def find_durations(text: str, folded: str, taken: list[tuple[int, int]]) -> list
             continue  # 每月5日: a day of the month
         if unit == "月" and not m.group("ge") and prev != "满" and folded[e:e + 1] not in ("内", "后", "前", "以", "为", ",", "。", ";"):
             continue  # 3月 is March, 三个月 is a duration
-        if unit == "年" and re.fullmatch(r"\d{4}", m.group("num") or ""):
+        if unit == "年" and _YEAR.fullmatch(m.group("num") or ""):
             continue  # 2024年 is a year
         if folded[e:e + 1] == "度" or prev in "第上下本每当同次首末":
             continue  # 上一年度, 第一年, 每月: a point in time or an ordinal, not a length

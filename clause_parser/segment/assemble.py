@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 
 from ..model import Clause, ContractInfo
@@ -9,6 +10,8 @@ from .tree import Node, _TITLE_LINE
 
 _HEADING_PUNCT = re.compile(r"[。;,，、_:：；]|\s{2,}")
 _TRAILING = "、.,:：，．　 \t"
+_HEADING_THEN_TEXT = re.compile(r"^\s*([^\s。;,，、:：；_]{2,12})[\s　]+(\S.*)$")
+_HEADING_COLON_TEXT = re.compile(r"^\s*([^\s。;,，、:：；_()（）]{2,8})\s*[:：]\s*(\S.*)$")
 
 
 def _trim(text: str, s: int, e: int, removed: list[tuple[int, int]], starts: list[int]) -> tuple[int, int]:
@@ -59,10 +62,10 @@ def _heading(own: str, marker_len: int) -> tuple[str | None, bool]:
         return None, has_more
     if len(first_stripped) <= 24 and not _HEADING_PUNCT.search(first_stripped):
         return first_stripped, has_more
-    m = re.match(r"^\s*([^\s。;,，、:：；_]{2,12})[\s　]+(\S.*)$", first)
+    m = _HEADING_THEN_TEXT.match(first)
     if m and len(m.group(2)) > len(m.group(1)):
         return m.group(1), True
-    m = re.match(r"^\s*([^\s。;,，、:：；_()（）]{2,8})\s*[:：]\s*(\S.*)$", first)  # "房屋用途：乙方承租…"
+    m = _HEADING_COLON_TEXT.match(first)  # "房屋用途：乙方承租…"
     if m and len(m.group(2)) > 2 * len(m.group(1)) and not m.group(2).strip("_＿ 　"):
         return None, True
     if m and len(m.group(2)) > 2 * len(m.group(1)):
@@ -73,11 +76,19 @@ def _heading(own: str, marker_len: int) -> tuple[str | None, bool]:
 def assemble(text: str, nodes: list[Node], removed: list[tuple[int, int]]) -> tuple[list[Clause], list[ContractInfo]]:
     removed = sorted(removed)
     starts = [s for s, _ in removed]
+    reach = list(itertools.accumulate((e for _, e in removed), max))  # furthest end of removed[:k+1]
     clauses: list[Clause] = []
     keep: list[int] = []  # node index -> clause index (or -1 when the node is empty)
-    spans = []
+    spans, owns = [], []
     for nd in nodes:
-        s, e = _trim(text, nd.start, nd.end, removed, starts)
+        k = bisect.bisect_left(starts, nd.end) - 1
+        if k >= 0 and reach[k] > nd.start:  # noise inside or at the ends: the general case
+            s, e = _trim(text, nd.start, nd.end, removed, starts)
+            owns.append(None)
+        else:  # nearly every node: only white space to trim, and the text is the span's
+            raw = text[nd.start:nd.end]
+            s, e = nd.start + len(raw) - len(raw.lstrip()), nd.start + len(raw.rstrip())
+            owns.append(raw.strip())
         spans.append((s, e))
     index_of: dict[int, int] = {}
     for k, nd in enumerate(nodes):
@@ -85,7 +96,7 @@ def assemble(text: str, nodes: list[Node], removed: list[tuple[int, int]]) -> tu
         if s >= e:
             keep.append(-1)
             continue
-        own = _without_removed(text, s, e, removed, starts)
+        own = owns[k] if owns[k] is not None else _without_removed(text, s, e, removed, starts)
         mk = nd.marker
         number = value = heading = None
         kind = nd.kind
@@ -112,18 +123,22 @@ def _number_tree(clauses: list[Clause]) -> None:
     """Give each clause its path, level and id (``"<contract>:<path>"``), parents by id."""
     child_count: dict[tuple[int, str | None], int] = {}
     paths: list[list[int]] = []
+    dotted: list[str] = []  # the path as written in the id ("3.2"), extended from the parent's
     for c in clauses:
-        pidx = int(c.parent) if c.parent is not None else None
         key = (c.contract, c.parent)
-        child_count[key] = child_count.get(key, 0) + 1
-        path = (paths[pidx] if pidx is not None else []) + [child_count[key]]
-        paths.append(path)
-    ids = [f"{c.contract}:{'.'.join(map(str, p))}" for c, p in zip(clauses, paths)]
-    for c, p in zip(clauses, paths):
+        n = child_count[key] = child_count.get(key, 0) + 1
+        if c.parent is None:
+            paths.append([n])
+            dotted.append(str(n))
+        else:
+            pidx = int(c.parent)
+            paths.append(paths[pidx] + [n])
+            dotted.append(f"{dotted[pidx]}.{n}")
+    ids = [f"{c.contract}:{d}" for c, d in zip(clauses, dotted)]
+    for c, p, i in zip(clauses, paths, ids):
         c.path = p
         c.level = len(p) - 1
         c.parent = ids[int(c.parent)] if c.parent is not None else None
-    for c, i in zip(clauses, ids):
         c.id = i
 
 

@@ -8,6 +8,7 @@ paragraphs, preambles, closings, attachments and further contracts begin.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -19,6 +20,8 @@ _PUNCT_IN_HEADING = re.compile(r"[。;,，、_]|:(?=.)")
 _REF_AFTER = ("的", "之", "中", "所", "约定", "规定", "项下", "第", "及", "和", "或", "至", "、", "内容", "条款", "以", "项", "款", "所述", "已")
 _REF_BEFORE = re.compile(r"(依照|按照|根据|参照|依据|遵照|见|按|依|违反|本合同|本协议|前述|上述|详见|同|如|即|在|于|与|及|和|或|、)$")
 _TITLE_LINE = re.compile(r"^[^。;,:]{2,40}(合同|协议|协议书|合同书|契约|协定书|合约|确认书|保险单|承诺书)[^。;,:]{0,12}$")
+# A character each of the words _TITLE_LINE requires starts with
+_TITLE_WORD_CHAR = re.compile(r"[合协契确保承]")
 _PARTY_LINE = re.compile(r"^(甲方|乙方|丙方|[^\s:。;,]{1,8}(方|人))\s*[(]?[^):]{0,12}[)]?\s*:")
 _NUMBERED_START = re.compile(r"^(第|[一二三四五六七八九十百]{1,4}[、.,)]|[(]|\d|[①-⑳])")
 _FIELD_LINE = re.compile(r"^[^\s:。;,]{1,12}\s*[(]?[^):。;,]{0,10}[)]?\s*:")
@@ -66,6 +69,7 @@ class _Removed:
     def __init__(self, spans):
         self.spans = sorted(spans)
         self.starts = [s for s, _ in self.spans]
+        self.reach = list(itertools.accumulate((e for _, e in self.spans), max))  # furthest end so far
 
     def covering(self, pos: int):
         i = bisect.bisect_right(self.starts, pos) - 1
@@ -73,33 +77,45 @@ class _Removed:
             return self.spans[i]
         return None
 
+    def touches(self, a: int, b: int) -> bool:
+        """Whether any removed span overlaps ``[a, b)``."""
+        k = bisect.bisect_left(self.starts, b) - 1
+        return k >= 0 and self.reach[k] > a
+
 
 def _lines(folded: str, removed: _Removed):
     """``(line_start, content_start, content_end)`` of each line with non-noise content."""
     out = []
-    pos, n = 0, len(folded)
-    while pos <= n:
-        nl = folded.find("\n", pos)
-        end = n if nl < 0 else nl
-        s, e = pos, end
-        while True:
-            while s < e and folded[s].isspace():
-                s += 1
-            r = removed.covering(s) if s < e else None
-            if r is None:
-                break
-            s = max(s, r[1])
-        while True:
-            while e > s and folded[e - 1].isspace():
-                e -= 1
-            r = removed.covering(e - 1) if e > s else None
-            if r is None:
-                break
-            e = min(e, r[0])
+    pos = 0
+    for raw in folded.split("\n"):
+        end = pos + len(raw)
+        if not removed.touches(pos, end):  # nearly every line: only white space to trim
+            s, e = pos + len(raw) - len(raw.lstrip()), pos + len(raw.rstrip())
+        else:
+            s, e = _trim_removed(folded, pos, end, removed)
         if s < e:
             out.append((pos, s, e))
         pos = end + 1
     return out
+
+
+def _trim_removed(folded: str, s: int, e: int, removed: _Removed) -> tuple[int, int]:
+    """``[s, e)`` shrunk past white space and removed spans at both ends."""
+    while True:
+        while s < e and folded[s].isspace():
+            s += 1
+        r = removed.covering(s) if s < e else None
+        if r is None:
+            break
+        s = max(s, r[1])
+    while True:
+        while e > s and folded[e - 1].isspace():
+            e -= 1
+        r = removed.covering(e - 1) if e > s else None
+        if r is None:
+            break
+        e = min(e, r[0])
+    return s, e
 
 
 def segment(text: str, folded: str, removed_spans: list[tuple[int, int]], separators: list[int] = ()) -> list[Node]:
@@ -158,6 +174,8 @@ class _Builder:
     def _starts_new_contract(self, li: int) -> bool:
         """A title line followed closely by a party block, after a body of clauses."""
         _, cs, ce = self.lines[li]
+        if not _TITLE_WORD_CHAR.search(self.f, cs, ce):
+            return False  # cannot hold 合同, 协议 … (the test below, for the ~99 % of lines that are no title)
         line = "".join(self.f[cs:ce].split())
         if not _TITLE_LINE.match(line) or line.startswith(("附件", "附表", "附录")) or _NUMBERED_START.match(line):
             return False  # "十一、合同备案" is a heading; "附件一：保密协议" an attachment
@@ -211,8 +229,7 @@ class _Builder:
             return True
         if self._prev_char(mk.start) == "第":
             return True
-        before = self.f[max(0, mk.start - 6): mk.start].rstrip()
-        if mk.is_titled and not line_start and _REF_BEFORE.search(before):
+        if mk.is_titled and not line_start and _REF_BEFORE.search(self.f[max(0, mk.start - 6): mk.start].rstrip()):
             return True
         if line_start and mk.is_titled and self.prev_end_char not in TERMINAL and after.startswith(_REF_AFTER):
             return True
@@ -280,7 +297,11 @@ class _Builder:
         st = self.st
         stack = st.stack
         s, v = mk.style, mk.value
-        i = next((k for k in range(len(stack) - 1, -1, -1) if stack[k].style == s), None)
+        i = None  # the innermost open frame of this style
+        for k in range(len(stack) - 1, -1, -1):
+            if stack[k].style == s:
+                i = k
+                break
         dotted = s.startswith(("dec", "dash"))
         if i is not None:
             f = stack[i]
