@@ -137,7 +137,7 @@ def _build_result(text: str, source: Source, removed: list[Removed], *, rules, c
     from .classify import get_classifier
     from .classify.ruleset import load_rules
     from .extract import annotate
-    from .extract.contract import load_types
+    from .extract.contract import contract_type, load_types
     from .findings import review
     from .noise import find_noise
     from .normalize import fold
@@ -151,10 +151,12 @@ def _build_result(text: str, source: Source, removed: list[Removed], *, rules, c
     separators = [_line_start(text, s) for s, _, reason in noise if reason == "sample-separator"]
     nodes = segment(text, folded, spans, separators)
     clauses, contracts = assemble(text, nodes, spans)
-    clf = get_classifier(classifier, rules_dir=rules)
-    clf.classify(text, folded, clauses)
     types = load_types(str(ruleset.types_file))
-    annotate(text, folded, clauses, contracts, spans, types)
+    for info in contracts:  # the kind of contract first: some rules count only in some kinds
+        info.type, info.type_score = contract_type(info, folded, types)
+    clf = get_classifier(classifier, rules_dir=rules)
+    clf.classify(text, folded, clauses, contracts=contracts)
+    annotate(text, folded, clauses, contracts, spans)
     findings = review(text, folded, contracts, clauses, types)
     removed = removed + [Removed(span=(s, e), text=text[s:e], reason=reason, page=_page_at(pages, s)) for s, e, reason in noise]
     if pages:

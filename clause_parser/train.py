@@ -107,7 +107,7 @@ def read_corpus(folder: str | Path, names: list[str] | None = None, rules_dir=No
         result = parse(raw, classifier="rules", rules=rules_dir)
         folded = fold(result.text)
         gold_rows = read_gold(gold_path)
-        raws, _ = rules.raw_scores(result.text, folded, result.clauses)
+        raws, _ = rules.raw_scores(result.text, folded, result.clauses, result.contracts)
         docs.append(Document(raw.stem, result, gold_rows, clause_words(result.text, folded, result.clauses),
                              aligned_labels(result, gold_rows), raws))
     return docs
@@ -307,7 +307,7 @@ def score_documents(docs: list[Document], classifier):
 
     total = Scores()
     for d in docs:
-        classifier.classify(d.result.text, fold(d.result.text), d.result.clauses)
+        classifier.classify(d.result.text, fold(d.result.text), d.result.clauses, contracts=d.result.contracts)
         total.add(score_document(d.result, d.gold_rows))
     return total
 

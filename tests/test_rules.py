@@ -70,6 +70,9 @@ def test_user_rules_add_a_label_and_override_weights(tmp_path):
     ("label: fee\nkeyword:\n  3: [a]\n", "unknown key"),
     ("label: fee\nkeywords:\n  3: [a]\n  3: [b]\n", "duplicate key"),
     ("label: fee\nkeywords: {3: [a]\n", "invalid YAML"),
+    ("label: fee\ncontract_types: [保险]\n", "must map contract kinds"),
+    ("label: fee\ncontract_types:\n  保险: {keyword: {3: [a]}}\n", "must be a mapping with only"),
+    ("label: fee\ncontract_types:\n  保险: {ignore: 费用}\n", "must list cues"),
 ])
 def test_bad_rule_files_say_which_file_and_what(tmp_path, content, problem):
     (tmp_path / "fee.yaml").write_text(content, encoding="utf-8")
@@ -83,3 +86,31 @@ def test_tokeniser_uses_the_contract_dictionary():
     assert "违约金" in words and "违约责任" in words
     text = "争议提交上海仲裁委员会"
     assert all(text[s:e] == w for w, s, e in tokenize(text))
+
+
+INSURANCE = "财产保险条款\n第一条 保险人对下列原因造成的损失负责赔偿：\n（一）火灾、爆炸造成的损失；\n第二条 保险期间\n本保险的保险期间为一年。\n"
+SALE = "设备买卖合同\n第一条 卖方对下列原因造成的损失负责赔偿：\n（一）火灾、爆炸造成的损失；\n"
+
+
+@pytest.mark.parametrize("classifier", ["rules", "ensemble"])
+def test_insurer_paying_for_losses_is_its_service(classifier):
+    """Indemnity words mean cover in an insurance contract and liability elsewhere (rules/*.yaml
+    ``contract_types``); the evidence names the kind-specific rule."""
+    r = clause_parser.parse_text(INSURANCE, classifier=classifier)
+    assert r.contracts[0].type == "保险"
+    assert [r.find(n).label for n in ("第一条", "（一）", "第二条")] == ["service", "service", "term"]
+    rules = {e.rule for e in r.find("（一）").labels[0].evidence}
+    assert "service.keywords[保险]:损失" in rules
+    sale = clause_parser.parse_text(SALE, classifier=classifier)
+    assert sale.contracts[0].type != "保险"
+    assert sale.find("第一条").label == "breach"
+    if classifier == "rules":  # the same words, read by the rules alone, in a sale contract
+        assert sale.find("（一）").label == "breach"
+
+
+def test_user_rules_can_add_cues_for_a_kind_of_contract(tmp_path):
+    (tmp_path / "restriction.yaml").write_text(
+        "label: restriction\ncontract_types:\n  买卖:\n    keywords:\n      9: [爆炸]\n", encoding="utf-8")
+    assert clause_parser.parse_text(SALE, rules=tmp_path, classifier="rules").find("（一）").label == "restriction"
+    # the cue counts only in that kind of contract
+    assert clause_parser.parse_text(INSURANCE, rules=tmp_path, classifier="rules").find("（一）").label == "service"

@@ -16,7 +16,9 @@ _REGISTRY: dict[str, Callable] = {}
 def register_classifier(name: str):
     """Decorator: register a factory ``make(**options) -> classifier`` under ``name``.
 
-    A classifier has ``classify(text, folded, clauses) -> None`` and sets ``label``/``labels``.
+    A classifier has ``classify(text, folded, clauses, contracts=None) -> None`` and sets
+    ``label``/``labels`` of each clause; ``contracts`` are the document's ``ContractInfo`` with
+    their ``type`` (the kind of contract) already known.
     """
 
     def deco(factory):

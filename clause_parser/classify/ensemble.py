@@ -86,10 +86,10 @@ class EnsembleClassifier:
     def model_sha256(self) -> str | None:
         return self.model.model_sha256
 
-    def classify(self, text: str, folded: str, clauses: list[Clause]) -> None:
+    def classify(self, text: str, folded: str, clauses: list[Clause], contracts=None) -> None:
         if not clauses:
             return
-        raws, evidence = self.rules.raw_scores(text, folded, clauses)
+        raws, evidence = self.rules.raw_scores(text, folded, clauses, contracts)
         bundle = self.model.bundle
         labels = bundle.labels
         model_probs = self.model.probabilities(text, folded, clauses)

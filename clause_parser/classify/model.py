@@ -296,7 +296,7 @@ class ModelClassifier:
     def probabilities(self, text: str, folded: str, clauses: list[Clause]):
         return self.bundle.probabilities(clause_words(text, folded, clauses))
 
-    def classify(self, text: str, folded: str, clauses: list[Clause]) -> None:
+    def classify(self, text: str, folded: str, clauses: list[Clause], contracts=None) -> None:
         if not clauses:
             return
         probs = self.probabilities(text, folded, clauses)

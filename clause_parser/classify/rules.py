@@ -96,6 +96,42 @@ def _automata(rules: RuleSet):
     return build("keywords"), build("negative"), build("heading")
 
 
+@lru_cache(maxsize=16)
+def _type_automata(rules: RuleSet):
+    """Automata for the cues that count only in some kinds of contract (``contract_types:`` in a
+    rule file), keywords and heading cues; each key maps to ``(len(key), ((kind, label, rule,
+    weight), …))``. None where there are none."""
+    import ahocorasick
+
+    def build(attr):
+        table = defaultdict(list)
+        for lr in rules.labels.values():
+            for ctype, tr in lr.by_type.items():
+                for key, cue in getattr(tr, attr).items():
+                    table[key].append((ctype, lr.label, cue.rule, cue.weight))
+        if not table:
+            return None
+        a = ahocorasick.Automaton()
+        for key, entries in table.items():
+            a.add_word(key, (len(key), tuple(entries)))
+        a.make_automaton()
+        return a
+
+    return build("keywords"), build("heading")
+
+
+def _drop_rules(hits: dict | None, ignore: set[str]) -> dict | None:
+    """``hits`` without the hits of the rules in ``ignore`` (None when nothing is left)."""
+    if not hits:
+        return hits
+    out = {}
+    for label, rules in hits.items():
+        kept = {r: h for r, h in rules.items() if r not in ignore}
+        if kept:
+            out[label] = kept
+    return out or None
+
+
 def _add_hit(hits: dict, label: str, rule: str, hit: tuple) -> None:
     """Keep the first hit of each rule per label."""
     rules = hits.get(label)
@@ -201,18 +237,79 @@ class RuleClassifier:
                         _add_hit(hits, label, rule, (weight, base + s, base + e, rule, ev))
         return out
 
+    def _clause_types(self, clauses: list[Clause], contracts) -> list[str | None] | None:
+        """Per clause, the kind of its contract when some rule file has cues for that kind, else None
+        (and None instead of the list when no clause has such a kind)."""
+        if not contracts:
+            return None
+        known = {t for lr in self.rules.labels.values() for t in lr.by_type}
+        kinds = {info.index: info.type for info in contracts if info.type in known}
+        if not kinds:
+            return None
+        return [kinds.get(c.contract) for c in clauses]
+
+    def _type_hits(self, text: str, folded: str, clauses: list[Clause], ctypes: list[str | None],
+                   own_hits: list, neg_hits: list, head_hits: list) -> None:
+        """Apply the contract-kind cues: drop the ignored rules' hits, add the kind's own cues."""
+        ignore: dict[str, set[str]] = defaultdict(set)
+        for lr in self.rules.labels.values():
+            for ctype, tr in lr.by_type.items():
+                ignore[ctype] |= tr.ignore
+        for i, t in enumerate(ctypes):
+            if t is not None and ignore.get(t):
+                own_hits[i] = _drop_rules(own_hits[i], ignore[t])
+                neg_hits[i] = _drop_rules(neg_hits[i], ignore[t])
+                head_hits[i] = _drop_rules(head_hits[i], ignore[t])
+        kw, hd = _type_automata(self.rules)
+        if kw is not None:
+            starts = [c.span[0] for c in clauses]
+            for last, (length, entries) in kw.iter(folded):
+                s = last - length + 1
+                i = bisect.bisect_right(starts, s) - 1
+                if i < 0 or last >= clauses[i].span[1] or ctypes[i] is None:
+                    continue
+                for ctype, label, rule, weight in entries:
+                    if ctype == ctypes[i]:
+                        if own_hits[i] is None:
+                            own_hits[i] = {}
+                        _add_hit(own_hits[i], label, rule, (weight, s, last + 1, rule, None))
+        if hd is not None:
+            from ..normalize import fold
+
+            for i, c in enumerate(clauses):
+                if ctypes[i] is None or not c.heading:
+                    continue
+                at = text.find(c.heading, c.span[0], c.span[1])
+                base = at if at >= 0 else c.span[0]
+                fh = folded[at:at + len(c.heading)] if at >= 0 else fold(c.heading)
+                for last, (length, entries) in hd.iter(fh):
+                    s, e = last - length + 1, last + 1
+                    for ctype, label, rule, weight in entries:
+                        if ctype == ctypes[i]:
+                            if head_hits[i] is None:
+                                head_hits[i] = {}
+                            ev = Evidence(c.heading[s:e], (base + s, base + e), rule)
+                            _add_hit(head_hits[i], label, rule, (weight, base + s, base + e, rule, ev))
+
     # ------------------------------------------------------------------ scoring
-    def raw_scores(self, text: str, folded: str, clauses: list[Clause]):
-        """Per clause, the raw evidence sum per label (sparse) and the evidence behind each label."""
-        raws, own_hits, heads = self._raw(text, folded, clauses)
+    def raw_scores(self, text: str, folded: str, clauses: list[Clause], contracts=None):
+        """Per clause, the raw evidence sum per label (sparse) and the evidence behind each label.
+
+        ``contracts`` (the ``ContractInfo`` list, with ``type`` set) turns on the cues that rule
+        files give for some kinds of contract only.
+        """
+        raws, own_hits, heads = self._raw(text, folded, clauses, contracts)
         return raws, [{l: _evidence(text, own_hits[i], heads[i], l) for l in r} for i, r in enumerate(raws)]
 
-    def _raw(self, text: str, folded: str, clauses: list[Clause]):
+    def _raw(self, text: str, folded: str, clauses: list[Clause], contracts=None):
         """Per clause: the raw evidence sum per label, its own hits, and the heading hits of it and
         its ancestors (nearest first, those with hits only) — what ``_evidence`` builds a label's
         evidence from, on demand: most labels of most clauses are never reported."""
         own_hits, neg_hits = self._own_hits(text, folded, clauses)
         head_hits = self._heading_hits(text, folded, clauses)
+        ctypes = self._clause_types(clauses, contracts)
+        if ctypes is not None:
+            self._type_hits(text, folded, clauses, ctypes, own_hits, neg_hits, head_hits)
         index = {c.id: i for i, c in enumerate(clauses)}
         parents = [None if c.parent is None else index[c.parent] for c in clauses]
         children: dict[int, list[int]] = {}
@@ -262,11 +359,11 @@ class RuleClassifier:
             heads.append(ctx)
         return raws, own_hits, heads
 
-    def classify(self, text: str, folded: str, clauses: list[Clause]) -> None:
-        """Set ``label`` and ``labels`` of every clause."""
+    def classify(self, text: str, folded: str, clauses: list[Clause], contracts=None) -> None:
+        """Set ``label`` and ``labels`` of every clause (``contracts``: see ``raw_scores``)."""
         if not clauses:
             return
-        raws, own_hits, heads = self._raw(text, folded, clauses)
+        raws, own_hits, heads = self._raw(text, folded, clauses, contracts)
         order = self._order
         other = len(order)
         score_of: dict[float, float] = {}  # raw sums repeat (4.0, 2.0 …): round(exp()) once per value

@@ -8,6 +8,8 @@ Format (documented in rules/README.md)::
     heading:  {4: [费用, 支付]}
     negative: {3: [违约金]}
     kind_prior: {preamble: 4}
+    contract_types:           # cues that count only in contracts of a kind (rules/contract_types.yaml)
+      保险: {keywords: {2: [赔偿]}, heading: {4: [赔偿处理]}, ignore: [损失]}
 """
 from __future__ import annotations
 
@@ -21,7 +23,9 @@ from ..errors import RulesError
 from ..normalize import fold
 from ..regex_guard import first_char_guarded
 
-_KNOWN_KEYS = {"label", "name", "description", "keywords", "patterns", "heading", "negative", "kind_prior", "replace"}
+_KNOWN_KEYS = {"label", "name", "description", "keywords", "patterns", "heading", "negative", "kind_prior", "replace",
+               "contract_types"}
+_TYPE_KEYS = {"keywords", "heading", "ignore"}
 NOT_LABEL_FILES = {"noise.yaml", "contract_types.yaml"}
 
 
@@ -56,6 +60,18 @@ class LabelRules:
     negative: dict[str, Cue] = field(default_factory=dict)
     patterns: dict[str, Pattern] = field(default_factory=dict)
     kind_prior: dict[str, float] = field(default_factory=dict)
+    by_type: dict[str, "TypeRules"] = field(default_factory=dict)  # contract kind -> its own cues
+
+
+@dataclass
+class TypeRules:
+    """A label's cues in one kind of contract: extra keywords and heading cues, and the rules
+    (by cue text or pattern id) that do not count there — in an insurance policy 赔偿 is what the
+    insurer sells, not a liability for breach."""
+
+    keywords: dict[str, Cue] = field(default_factory=dict)
+    heading: dict[str, Cue] = field(default_factory=dict)
+    ignore: set[str] = field(default_factory=set)  # rule ids, e.g. "breach.keywords:赔偿"
 
 
 @dataclass(eq=False)  # hashed by identity: loaded once, cached
@@ -148,6 +164,25 @@ def _merge(rules: dict[str, LabelRules], data: dict, where: str) -> None:
         lr.patterns[pid] = Pattern(rx, float(p.get("weight", 1)), f"{label}.pattern:{pid}")
     for kind, w in (data.get("kind_prior") or {}).items():
         lr.kind_prior[str(kind)] = float(w)
+    by_type = data.get("contract_types") or {}
+    if not isinstance(by_type, dict):
+        raise RulesError(where, "'contract_types' must map contract kinds to cues",
+                         "write e.g. `contract_types: {保险: {keywords: {2: [赔偿]}, ignore: [损失]}}`")
+    for ctype, block in by_type.items():
+        if not isinstance(block, dict) or set(block) - _TYPE_KEYS:
+            raise RulesError(where, f"contract_types.{ctype} must be a mapping with only {sorted(_TYPE_KEYS)}",
+                             "write e.g. `保险: {keywords: {2: [赔偿]}, ignore: [损失]}`")
+        tr = lr.by_type.setdefault(str(ctype), TypeRules())
+        for kind in ("keywords", "heading"):
+            for text, w in _weighted(block.get(kind), where, label, f"contract_types.{ctype}.{kind}"):
+                key = fold(text)
+                getattr(tr, kind)[key] = Cue(key, w, f"{label}.{kind}[{ctype}]:{text}")
+        ignore = block.get("ignore") or []
+        if not isinstance(ignore, list) or not all(isinstance(c, (str, int)) for c in ignore):
+            raise RulesError(where, f"contract_types.{ctype}.ignore must list cues or pattern ids", "write a YAML list")
+        for text in map(str, ignore):
+            tr.ignore |= {f"{label}.keywords:{text}", f"{label}.heading:{text}", f"{label}.negative:{text}",
+                          f"{label}.pattern:{text}"}
 
 
 def load_rules(user_dir: str | Path | None = None) -> RuleSet:

@@ -1,5 +1,6 @@
 """Typed fields inside clauses (amounts, percentages, durations, dates, forums, blanks) and
-facts about each contract (parties, kind of contract). Runs after classification."""
+the parties of each contract. Runs after classification (the kind of each contract is known
+before it: ``extract.contract.contract_type``)."""
 from __future__ import annotations
 
 import bisect
@@ -8,9 +9,9 @@ from ..model import Clause, ContractInfo
 
 
 def annotate(text: str, folded: str, clauses: list[Clause], contracts: list[ContractInfo],
-             removed: list[tuple[int, int]], types: list[dict]) -> None:
-    """Fill ``Clause.fields`` and each contract's ``parties``, ``type`` and ``type_score``."""
-    from .contract import contract_type, find_parties
+             removed: list[tuple[int, int]]) -> None:
+    """Fill ``Clause.fields`` and each contract's ``parties``."""
+    from .contract import find_parties
     from .fields import find_fields
 
     starts = [c.span[0] for c in clauses]
@@ -30,4 +31,3 @@ def annotate(text: str, folded: str, clauses: list[Clause], contracts: list[Cont
             preambles.setdefault(c.contract, []).append(c)
     for info in contracts:
         info.parties = find_parties(text, preambles.get(info.index, []), info.index)
-        info.type, info.type_score = contract_type(info, folded, types)
