@@ -146,4 +146,5 @@ def test_devset_ensemble_beats_rules_and_high_scores_are_right():
                 right += c.label in labels
     print({k: round(v.macro_f1, 3) for k, v in totals.items()}, f"score>=0.9: {right}/{confident}")
     assert totals["ensemble"].macro_f1 > totals["rules"].macro_f1
+    assert totals["ensemble"].macro_f1 >= 0.92 and min(totals["ensemble"].label_f1().values()) >= 0.85
     assert confident >= 100 and right >= 0.9 * confident
