@@ -105,6 +105,18 @@ def test_parties_and_contract_type():
     assert r.text[parties["甲方"].span[0]:parties["甲方"].span[1]] == "陈某某"
 
 
+@pytest.mark.parametrize("head, kind", [
+    ("货物运输保险条款", "保险"),  # the kind is named last in a title
+    ("保险代理合同", "委托/代理"),
+    ("社会保险信息系统运维服务合同", "服务"),
+    ("技术开发（委托）合同书", "技术开发"),  # a bracketed qualifier does not name the kind
+    ("某某市社会保险事业管理中心\n系统运维项目\n政府采购合同", "买卖"),  # the issuer's name above the title
+])
+def test_contract_type_from_the_title(head, kind):
+    r = clause_parser.parse_text(head + "\n第一条 甲方应按约定履行。\n第二条 乙方应按约定履行。", classifier="rules")
+    assert (r.contracts[0].type, r.contracts[0].type_score) == (kind, 0.9)
+
+
 def test_unknown_contract_type_is_null():
     assert clause_parser.parse_text("第一条 甲。\n第二条 乙。").contracts[0].type is None
 

@@ -27,6 +27,7 @@ SCALE = 4.0  # raw evidence → score: 1 - exp(-raw / SCALE)
 FALLBACK_SCORE = 0.05
 HEADING_OWN = 0.5  # a heading's whole text speaks for its section
 PARENT_OWN = 0.35  # a clause that introduces a list ("…有权解除合同：①…") colours its items
+TYPED_RULES_MIN_SCORE = 0.5  # contract_types cues apply from this type_score (title: 0.9; text cues: ≤ 0.6)
 DIMINISH = 0.5  # the strongest cue counts fully, the next half, the next a quarter …
 
 
@@ -243,7 +244,9 @@ class RuleClassifier:
         if not contracts:
             return None
         known = {t for lr in self.rules.labels.values() for t in lr.by_type}
-        kinds = {info.index: info.type for info in contracts if info.type in known}
+        # a kind guessed from a few words of the text is too weak to change what words mean
+        kinds = {info.index: info.type for info in contracts
+                 if info.type in known and (info.type_score or 0.0) >= TYPED_RULES_MIN_SCORE}
         if not kinds:
             return None
         return [kinds.get(c.contract) for c in clauses]

@@ -71,19 +71,50 @@ def find_parties(text: str, clauses: list[Clause], contract: int) -> list[Party]
     return out
 
 
-def contract_type(info: ContractInfo, folded_text: str, types: list[dict]) -> tuple[str | None, float | None]:
-    """The kind of contract, from its title (score 0.9) or the cues of its text (at most 0.6)."""
+_QUALIFIER = re.compile(r"[(（【\[][^()（）【】\[\]]{0,12}[)）】\]]")
+TITLE_WORDS = ("合同", "协议", "条款", "契约", "合约", "保险单", "章程", "承诺书", "责任书", "确认书")
+
+
+def title_text(info: ContractInfo, folded_text: str) -> str:
+    """The contract's title for typing it: its title line, or — when that line names no kind of
+    document (an issuer's name above "…采购合同") — the first lines up to the one that does."""
     from ..normalize import fold
 
     title = "".join(fold(info.title or "").split())
-    cues = _folded_cues(types)
-    for t, (title_cues, _) in zip(types, cues):
-        if any(cue in title for cue in title_cues):
-            return t["name"], 0.9
+    if any(w in title for w in TITLE_WORDS):
+        return title
+    head = folded_text[info.span[0]:min(info.span[1], info.span[0] + 400)]
+    lines = ["".join(l.split()) for l in head.splitlines() if l.strip()][:4]
+    for k, line in enumerate(lines):
+        if any(w in line for w in TITLE_WORDS):
+            return "".join(lines[:k + 1])
+    return title
+
+
+def contract_type(info: ContractInfo, folded_text: str, types: list[dict]) -> tuple[str | None, float | None]:
+    """The kind of contract, from its title (score 0.9) or the cues of its text (at most 0.6).
+
+    In a title the kind is named last (社会保险…运维服务合同 is a service contract, 货物运输保险条款
+    an insurance one): the cue ending nearest the end wins, then the longer cue.
+    """
+    from ..normalize import fold
+
+    title = _QUALIFIER.sub("", title_text(info, folded_text))  # 技术开发（委托）合同: 委托 only qualifies
+    best_key, best_name = None, None
+    for order, t in enumerate(types):
+        for cue in t.get("title", []):
+            c = fold(cue)
+            at = title.rfind(c)
+            if at >= 0:
+                key = (at + len(c), len(c), -order)
+                if best_key is None or key > best_key:
+                    best_key, best_name = key, t["name"]
+    if best_name is not None:
+        return best_name, 0.9
     body = folded_text[info.span[0]:info.span[1]]
     best, best_hits = None, 0
-    for t, (_, all_cues) in zip(types, cues):
-        hits = sum(body.count(cue) for cue in all_cues)
+    for t in types:
+        hits = sum(body.count(fold(cue)) for cue in t.get("content", []) + t.get("title", []))
         if hits > best_hits:
             best, best_hits = t["name"], hits
     if best is None or best_hits < 3:
