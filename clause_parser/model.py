@@ -12,7 +12,7 @@ SCHEMA_VERSION = "1.0"
 BUILTIN_LABELS = ("service", "term", "fee", "confidentiality", "breach", "dispute", "restriction", "other")
 
 
-@dataclass
+@dataclass(slots=True)
 class Evidence:
     """Why a label was given: the matched text, where it is in ``ParseResult.text``, and which rule."""
 
@@ -21,7 +21,7 @@ class Evidence:
     rule: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class LabelScore:
     label: str
     score: float
@@ -29,7 +29,7 @@ class LabelScore:
     evidence: list[Evidence] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Field:
     """A typed value inside a clause: an amount, percentage, duration, date, forum or blank.
 
@@ -45,7 +45,7 @@ class Field:
     value: object
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     """Something a reviewer should look at. ``clause`` is a clause id, or None for the whole contract."""
 
@@ -63,7 +63,7 @@ class Party:
     span: tuple[int, int]
 
 
-@dataclass
+@dataclass(slots=True)
 class Clause:
     """One entry of the clause tree. ``text`` is ``ParseResult.text[span]`` minus removed noise."""
 

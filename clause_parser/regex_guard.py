@@ -226,3 +226,96 @@ def first_char_guarded(pattern: str, flags: int = 0):
         return re.compile(pattern, flags)
     body = f"(?:\n{pattern}\n)" if flags & re.VERBOSE else f"(?:{pattern})"  # a trailing "# comment" must not eat ")"
     return re.compile(f"(?=[{cls}]){body}", flags)
+
+
+# ``RunScan``: for patterns whose matches are rare and made of few kinds of characters (amounts,
+# percentages, dates, blanks to fill in), most of a contract cannot hold a match, yet the engine
+# still tries at every digit or numeral. A match consists only of characters of its pattern's
+# "inside" class (derived from the parsed pattern), so it lies within one maximal run of such
+# characters, and it holds a character of a class every match needs (derived too, or given):
+# only the runs holding such a character are scanned, each with ``finditer(text, start, end)``.
+# The runs are separated by characters no match can consume, so a scan of the whole text finds
+# exactly the same matches in them (look-behinds still see the text before a run; a look-ahead
+# at a run's end fails on the outside character as it fails at ``endpos``); anchors and \b, which
+# ``endpos`` would change, and patterns that can match the empty string are scanned as they are.
+
+def _inside_items(seq, out: list) -> bool:
+    """Add to ``out`` the class items of every character a match of ``seq`` can consume or look
+    ahead at (look-behinds left out: they read the text before the match, which stays whole);
+    False when some cannot be told (``.``, ``[^…]``, anchors, ``\\b``, flags inside …)."""
+    for op, av in seq:
+        items = _class_items(op, av)
+        if items is not None:
+            out += items
+            continue
+        sub = _plain_group(op, av)
+        if sub is not None:
+            if not _inside_items(sub, out):
+                return False
+        elif op is _sre_c.BRANCH:
+            if not all(_inside_items(alt, out) for alt in av[1]):
+                return False
+        elif op in _REPEATS:
+            if not _inside_items(av[2], out):
+                return False
+        elif op in (_sre_c.ASSERT, _sre_c.ASSERT_NOT):
+            if av[0] >= 0 and not _inside_items(av[1], out):  # a look-ahead
+                return False
+        elif op is not _sre_c.GROUPREF:  # a back-reference repeats what its group consumed
+            return False
+    return True
+
+
+class RunScan:
+    """``re.compile(pattern).finditer`` over only the runs of text that can hold a match holding
+    a character of ``needs``: every such match, in the same order with the same spans and groups
+    (and the other matches in those runs). Left to be derived, ``needs`` is a class every match
+    needs, and the matches are exactly all of them.
+
+    >>> rs = RunScan(r"(?<![\\d.])\\d+\\s*%")
+    >>> rs.needs, [m.span() for m in rs.finditer("乙方按3%支付，共12 %。")]
+    ('%', [(3, 5), (9, 13)])
+    """
+
+    def __init__(self, pattern: str, flags: int = 0, needs: str | None = None):
+        import re
+
+        self.regex = first_char_guarded(pattern, flags)
+        self.needs = None
+        parsed = _parse_plain(pattern, flags)
+        inside: list[str] = []
+        if parsed is None or not _inside_items(parsed, inside) or not inside:
+            return
+        edge = _edge_of_seq(parsed)
+        if edge is None or edge[1]:
+            return  # may match the empty string (or its start is unknown): scan as it is
+        if needs is None:
+            req = _required(parsed)
+            needs = "".join(dict.fromkeys(min(req, key=_class_cost))) if req else None
+        if needs:
+            self.needs = needs
+            self._need = re.compile(f"[{needs}]", flags)
+            self._outside = re.compile(f"[^{''.join(dict.fromkeys(inside))}]", flags)
+
+    def finditer(self, text: str):
+        if self.needs is None:
+            yield from self.regex.finditer(text)
+            return
+        need, outside, finditer = self._need.search, self._outside.search, self.regex.finditer
+        n = len(text)
+        rev = None  # the text reversed: where the run holding a needed character starts
+        pos = 0
+        while True:
+            m = need(text, pos)
+            if m is None:
+                return
+            p = m.start()
+            o = outside(text, p)
+            end = o.start() if o is not None else n
+            if rev is None:
+                rev = text[::-1]
+            o = outside(rev, n - p)  # the last outside character before p
+            start = max(pos, n - o.start() if o is not None else 0)
+            if end > p:
+                yield from finditer(text, start, end)
+            pos = max(end, p + 1)

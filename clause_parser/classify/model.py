@@ -6,8 +6,10 @@ a heading lends the start of its text, "…有下列情形之一的，甲方有�
 (preamble, clause, closing …) and the words of its own text. The words come from one jieba pass
 over the (folded) text — the tokenizer of ``clause_parser.tokenize`` with the contract-term
 dictionary of ``rules/userdict.txt``; every clause's own span is tokenised once, and its headings'
-words are reused by the clauses below — and each clause's spaCy ``Doc`` is built from those words
-directly, never tokenised a second time.
+words are reused by the clauses below — and the model reads those words directly, never
+tokenised a second time: the bag-of-words textcat of ``configs/textcat.cfg`` reads nothing of a
+``Doc`` but its words' ORTH ids, so those are all it is given (any other architecture gets the
+spaCy ``Doc``).
 
 The shipped model lives in ``clause_parser/models/``: ``textcat/`` (the spaCy pipeline) and
 ``meta.json`` (the sha256 of the corpus it was trained on, per-label calibration, and the
@@ -25,7 +27,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from ..model import BUILTIN_LABELS, Clause, LabelScore
@@ -59,6 +61,17 @@ def word_form(token: str) -> str | None:
     return token
 
 
+_FORMS: dict[str, str | None] = {}  # token → word_form(token); a contract repeats its words
+_FORMS_LIMIT = 200_000
+
+
+def _word_form_cached(token: str) -> str | None:
+    if len(_FORMS) >= _FORMS_LIMIT:
+        _FORMS.clear()
+    w = _FORMS[token] = word_form(token)
+    return w
+
+
 def squeeze(s: str) -> tuple[str, list[int]]:
     """``s`` without whitespace (kept only between two Latin letters or digits), and for every
     kept character its offset in ``s``.
@@ -83,15 +96,28 @@ def squeeze(s: str) -> tuple[str, list[int]]:
 
 def tokens_of(folded: str, start: int, end: int) -> list[tuple[str, int]]:
     """``(word, offset)`` for the words of ``folded[start:end]``: one jieba pass over it, squeezed."""
-    from ..tokenize import tokenizer
+    from ..tokenize import cut_words
 
     s, where = squeeze(folded[start:end])
+    # jieba without its HMM (which guesses unknown words at ~30% more cost); a word's offset is
+    # the sum of the lengths before it, as jieba's ``tokenize`` counts it
+    toks = cut_words(s)
     out = []
-    for tok, a, _ in tokenizer().tokenize(s, HMM=False):  # the HMM guesses unknown words at ~30% more cost
-        w = word_form(tok)
+    a = 0
+    for tok, w in zip(toks, _forms(toks)):
         if w:
             out.append((w, start + where[a]))
+        a += len(tok)
     return out
+
+
+def _forms(toks: list[str]) -> list[str | None]:
+    """``[word_form(t) for t in toks]``, each token's form computed once per process."""
+    forms = _FORMS
+    try:
+        return [forms[t] for t in toks]
+    except KeyError:
+        return [forms[t] if t in forms else _word_form_cached(t) for t in toks]
 
 
 def text_words(text: str) -> list[str]:
@@ -111,30 +137,52 @@ def clause_words(text: str, folded: str, clauses: list[Clause]) -> list[list[str
     Each clause's own span is tokenised once (its numbering marker left out: 第三条 says nothing
     about what the clause is about); the words of a heading are those of its clause.
     """
+    from ..tokenize import cut_words
+
     index = {c.id: i for i, c in enumerate(clauses)}
     own, section = [], []
     for c in clauses:
         begin = c.span[0]
         if c.number and text.startswith(c.number, begin):
             begin += len(c.number)
-        toks = tokens_of(folded, begin, c.span[1])
-        own.append([w for w, _ in toks])
+        s, where = squeeze(folded[begin:c.span[1]])
+        toks = cut_words(s)
+        forms = _forms(toks)
+        own.append([w for w in forms if w])
         if c.heading:
             at = text.find(c.heading, c.span[0], c.span[1])
-            sec = [w for w, o in toks if at <= o < at + len(c.heading)] if at >= 0 else text_words(c.heading)
+            if at >= 0:  # the words of the heading's span (as tokens_of would place them)
+                lo, hi = at - begin, at - begin + len(c.heading)
+                sec, a = [], 0
+                for tok, w in zip(toks, forms):
+                    if where[a] >= hi:
+                        break  # offsets only grow
+                    if w and lo <= where[a]:
+                        sec.append(w)
+                    a += len(tok)
+            else:
+                sec = text_words(c.heading)
         else:
             sec = own[-1][:LIST_CONTEXT_WORDS] if c.kind == "clause" else []
         section.append([CONTEXT + w for w in sec])
-    out = []
-    for i, c in enumerate(clauses):
-        context: list[str] = []
-        p = c.parent
-        while p is not None:
-            j = index[p]
-            context = section[j] + context
-            p = clauses[j].parent
-        out.append(context + [f"<{c.kind}>"] + own[i])
-    return out
+    contexts: list[list[str] | None] = [None] * len(clauses)  # per clause, its ancestors' § words
+
+    def context_of(i: int) -> list[str]:
+        """section[root] + … + section[parent], each ancestor's context built once."""
+        chain, k = [], i
+        while contexts[k] is None:
+            p = clauses[k].parent
+            if p is None:
+                contexts[k] = []
+                break
+            chain.append(k)
+            k = index[p]
+        for k in reversed(chain):
+            j = index[clauses[k].parent]
+            contexts[k] = contexts[j] + section[j]
+        return contexts[i]
+
+    return [context_of(i) + [f"<{c.kind}>"] + own[i] for i, c in enumerate(clauses)]
 
 
 # ---------------------------------------------------------------------------------------- spaCy
@@ -207,14 +255,75 @@ class Bundle:
         if not words:
             return np.zeros((0, len(self.labels)))
         textcat = self.nlp.get_pipe("textcat_multilabel")
+        if self._reads_orth_only:
+            # the bag of words reads nothing of a Doc but its ORTH ids: hand it those directly,
+            # without the Doc and the lexemes (a new one per unseen word) spaCy would build
+            docs = [_OrthIds(self._orth_ids(w or ["<empty>"])) for w in words]
+            return np.asarray(textcat.model.ops.to_numpy(textcat.predict(docs)), dtype="float64")
         # words first seen here are forgotten afterwards: a long-running process does not grow
         with self.nlp.memory_zone():
             docs = [make_doc(self.nlp.vocab, w) for w in words]
             return np.asarray(textcat.model.ops.to_numpy(textcat.predict(docs)), dtype="float64")
 
+    @cached_property
+    def _reads_orth_only(self) -> bool:
+        """Whether the textcat is the bag-of-words network of ``configs/textcat.cfg`` (spaCy's
+        TextCatBOW: ngrams of ``doc.to_array([ORTH])`` → sparse linear → logistic), which reads a
+        Doc through ``len(doc)`` and ``doc.to_array([ORTH])`` only."""
+        from spacy.attrs import ORTH
+
+        model = self.nlp.get_pipe("textcat_multilabel").model
+        nodes = {n.name: n for n in model.walk()}
+        return (sorted(nodes) == sorted(_BOW_NODES) and len(list(model.walk())) == len(_BOW_NODES)
+                and nodes["extract_ngrams"].attrs.get("attr") == ORTH)
+
+    def _orth_ids(self, words: list[str]):
+        """``Doc(vocab, words).to_array([ORTH])``: the string-store hash of each word."""
+        import numpy as np
+
+        ids = self.__dict__.setdefault("_orth_memo", {})
+        if len(ids) >= _ORTH_MEMO_LIMIT:
+            ids.clear()
+        try:
+            hashes = [ids[w] for w in words]
+        except KeyError:
+            strings = self.nlp.vocab.strings
+            for w in words:
+                if w not in ids:
+                    ids[w] = strings[w]  # the hash only: no string is added to the store, nothing grows
+            hashes = [ids[w] for w in words]
+        return np.array(hashes, dtype=np.uint64)
+
     def probabilities(self, words: list[list[str]]):
         """Calibrated scores: the chance each label is acceptable, from the cross-validated fit."""
         return calibrate(self.raw_scores(words), self.labels, self.meta.get("calibration", {}))
+
+
+# the layers of spaCy's TextCatBOW.v3 (configs/textcat.cfg), as ``model.walk()`` names them
+_BOW_NODES = ("with_cpu(extract_ngrams>>resizable(sparse_linear))>>with_cpu(logistic)",
+              "with_cpu(extract_ngrams>>resizable(sparse_linear))", "with_cpu(logistic)",
+              "extract_ngrams>>resizable(sparse_linear)", "logistic", "extract_ngrams",
+              "resizable(sparse_linear)", "sparse_linear")
+_ORTH_MEMO_LIMIT = 500_000
+
+
+class _OrthIds:
+    """What the bag-of-words textcat reads of a Doc: its length and its ORTH ids."""
+
+    __slots__ = ("ids",)
+
+    def __init__(self, ids):
+        self.ids = ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def to_array(self, attrs):
+        from spacy.attrs import ORTH
+
+        if list(attrs) != [ORTH]:
+            raise ValueError(f"only ORTH ids are known here, not {attrs!r}")
+        return self.ids
 
 
 def calibrate(raw, labels: list[str], params: dict):
@@ -308,10 +417,14 @@ class ModelClassifier:
 
 def ranked_scores(labels: list[str], row, source: str, evidence: dict | None = None) -> list[LabelScore]:
     """LabelScores for one clause, best first (ties in the built-in label order), weak ones left out."""
-    order = {l: k for k, l in enumerate(BUILTIN_LABELS)}
-    pairs = sorted(zip(labels, (float(x) for x in row)), key=lambda p: (-round(p[1], 4), order.get(p[0], len(order)), p[0]))
-    keep = [p for k, p in enumerate(pairs) if k == 0 or p[1] >= MIN_LISTED]
-    return [LabelScore(l, round(min(max(s, 0.0), 1.0), 4), source, list((evidence or {}).get(l, []))) for l, s in keep]
+    order, last = _LABEL_ORDER, len(_LABEL_ORDER)
+    pairs = sorted(zip(labels, map(float, row)), key=lambda p: (-round(p[1], 4), order.get(p[0], last), p[0]))
+    evidence = evidence or {}
+    return [LabelScore(l, round(min(max(s, 0.0), 1.0), 4), source, list(evidence.get(l, ())))
+            for k, (l, s) in enumerate(pairs) if k == 0 or s >= MIN_LISTED]
+
+
+_LABEL_ORDER = {l: k for k, l in enumerate(BUILTIN_LABELS)}
 
 
 @register_classifier("model")

@@ -12,7 +12,7 @@ import re
 from decimal import Decimal
 
 from ..model import Field
-from ..regex_guard import first_char_guarded
+from ..regex_guard import RunScan, first_char_guarded
 from .numbers import CN_NUMERAL_CHARS, plain, to_decimal
 
 _CN = f"[{CN_NUMERAL_CHARS}]"
@@ -20,26 +20,35 @@ _CURRENCY_PREFIX = {"人民币": "CNY", "rmb": "CNY", "¥": "CNY", "cny": "CNY",
                     "美元": "USD", "港币": "HKD", "hk$": "HKD", "hkd": "HKD", "€": "EUR", "eur": "EUR", "欧元": "EUR"}
 _CURRENCY_SUFFIX = {"元": "CNY", "圆": "CNY", "美元": "USD", "港元": "HKD", "港币": "HKD", "欧元": "EUR"}
 
-AMOUNT_RE = first_char_guarded(
+AMOUNT_PATTERN = (
     # the white space belongs to the prefix: a bare "\s*" would make long runs of blanks quadratic
     r"(?:(?P<pre>人民币|rmb|cny|us\$|usd|hk\$|hkd|美元|港币|eur|欧元|[¥$€])\s*)?(?<![\d.,])"
     r"(?:(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,18}(?:\.\d{1,4})?)|(?P<cn>" + _CN + r"{1,20}))\s*"
     r"(?P<unit>万|亿|千)?\s*(?P<suf>美元|港元|港币|欧元|元|圆)?"
     r"(?:(?P<jiao>[零壹贰叁肆伍陆柒捌玖一二三四五六七八九])角)?(?:(?P<fen>[零壹贰叁肆伍陆柒捌玖一二三四五六七八九])分)?(?P<zheng>整|正)?"
 )
-PERCENT_RE = first_char_guarded(r"(?<![\d.])(?P<num>\d{1,12}(?:\.\d{1,6})?)\s*(?P<sign>%|‰)|(?P<kind>百分之|千分之|万分之)(?P<cn>[零一二三四五六七八九十百点\d.]{1,8})")
-DURATION_RE = first_char_guarded(
+AMOUNT_RE = first_char_guarded(AMOUNT_PATTERN)
+# An amount needs a currency before or after the number (bare numbers, most matches, are dropped
+# below): only the runs of amount characters that hold a character of one are scanned.
+AMOUNT_SCAN = RunScan(AMOUNT_PATTERN, needs="人rcuh美港e欧¥$€元圆")
+PERCENT_PATTERN = r"(?<![\d.])(?P<num>\d{1,12}(?:\.\d{1,6})?)\s*(?P<sign>%|‰)|(?P<kind>百分之|千分之|万分之)(?P<cn>[零一二三四五六七八九十百点\d.]{1,8})"
+PERCENT_RE = first_char_guarded(PERCENT_PATTERN)
+PERCENT_SCAN = RunScan(PERCENT_PATTERN)  # only the runs of percentage characters holding % ‰ 之
+DURATION_PATTERN = (
     r"(?<![\d.])(?P<num>\d{1,9}(?:\.\d{1,3})?|[零一二三四五六七八九十百两半]{1,5})\s*(?P<ge>个)?\s*(?P<unit>工作日|自然日|日历日|日|天|周|星期|个月|月|年)"
 )
-DATE_RE = first_char_guarded(
+DURATION_RE = first_char_guarded(DURATION_PATTERN)
+DATE_PATTERN = (
     r"(?<!\d)(?P<y>\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*(?P<m1>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月\s*(?P<d1>\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号]"
     r"|(?<![\d.])(?P<y2>\d{4})(?P<sep>[-./])(?P<m2>\d{1,2})(?P=sep)(?P<d2>\d{1,2})(?![\d.])"
 )
+DATE_RE = first_char_guarded(DATE_PATTERN)
 RANGE_RE = re.compile(r"自\s*(?P<a>[^。;,自至起]{6,20}?)\s*(?:起|开始)?\s*(?:至|到|—|-|~)\s*(?P<b>[^。;,]{6,20}?)\s*(?:止|为止|结束)")
 FORUM_RE = re.compile(r"仲裁委员会|仲裁院|国际仲裁中心|人民法院|法院")
 _FORUM_NAME_CHAR = re.compile(r"[\u4e00-\u9fff()（）]")
 _FORUM_CUT = re.compile(r".*(?:提交|提请|交由|诉至|起诉至|申请|向|由|至|交|请|的一方|选择)")
-BLANK_RE = first_char_guarded(r"[_]{2,}|【[\s　]*】|\[[\s　]*\]|×{2,}|(?<![\d一二三四五六七八九十〇零])(?P<date>[ _]*年[ _]{1,}月[ _]{1,}日)")
+BLANK_PATTERN = r"[_]{2,}|【[\s　]*】|\[[\s　]*\]|×{2,}|(?<![\d一二三四五六七八九十〇零])(?P<date>[ _]*年[ _]{1,}月[ _]{1,}日)"
+BLANK_RE = first_char_guarded(BLANK_PATTERN)
 _UNIT = {"工作日": "working_day", "自然日": "day", "日历日": "day", "日": "day", "天": "day", "周": "week", "星期": "week",
          "个月": "month", "月": "month", "年": "year"}
 
@@ -54,7 +63,7 @@ def _field(text, s, e, type_, value) -> Field:
 
 def find_amounts(text: str, folded: str) -> list[Field]:
     out = []
-    for m in AMOUNT_RE.finditer(folded):
+    for m in AMOUNT_SCAN.finditer(folded):
         pre, suf = m.group("pre", "suf")
         if not (pre or suf):
             continue  # a bare number is not an amount (most matches: every number of the text)
@@ -84,7 +93,7 @@ def find_amounts(text: str, folded: str) -> list[Field]:
 
 def find_percentages(text: str, folded: str) -> list[Field]:
     out = []
-    for m in PERCENT_RE.finditer(folded):
+    for m in PERCENT_SCAN.finditer(folded):
         if m.group("num"):
             v = Decimal(m.group("num"))
             if m.group("sign") == "‰":

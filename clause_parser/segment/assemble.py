@@ -91,6 +91,7 @@ def assemble(text: str, nodes: list[Node], removed: list[tuple[int, int]]) -> tu
             owns.append(raw.strip())
         spans.append((s, e))
     index_of: dict[int, int] = {}
+    parents: list[int | None] = []  # per clause, its parent's clause index
     for k, nd in enumerate(nodes):
         s, e = spans[k]
         if s >= e:
@@ -112,34 +113,38 @@ def assemble(text: str, nodes: list[Node], removed: list[tuple[int, int]]) -> tu
             parent = index_of.get(nd.parent)
         index_of[k] = len(clauses)
         keep.append(len(clauses))
+        parents.append(parent)
         clauses.append(Clause(
-            id="", parent=None if parent is None else str(parent), level=0, contract=nd.contract, kind=kind,
+            id="", parent=None, level=0, contract=nd.contract, kind=kind,
             number=number, value=value, path=[], heading=heading, text=own, span=(s, e)))
-    _number_tree(clauses)
+    _number_tree(clauses, parents)
     return clauses, _contracts(text, clauses)
 
 
-def _number_tree(clauses: list[Clause]) -> None:
-    """Give each clause its path, level and id (``"<contract>:<path>"``), parents by id."""
-    child_count: dict[tuple[int, str | None], int] = {}
+def _number_tree(clauses: list[Clause], parents: list[int | None]) -> None:
+    """Give each clause its path, level and id (``"<contract>:<path>"``), parents (clause
+    indices in ``parents``) by id."""
+    child_count: dict[tuple[int, int | None], int] = {}
     paths: list[list[int]] = []
     dotted: list[str] = []  # the path as written in the id ("3.2"), extended from the parent's
-    for c in clauses:
-        key = (c.contract, c.parent)
+    ids: list[str] = []
+    for c, pidx in zip(clauses, parents):
+        key = (c.contract, pidx)
         n = child_count[key] = child_count.get(key, 0) + 1
-        if c.parent is None:
-            paths.append([n])
-            dotted.append(str(n))
+        if pidx is None:
+            path = [n]
+            d = str(n)
         else:
-            pidx = int(c.parent)
-            paths.append(paths[pidx] + [n])
-            dotted.append(f"{dotted[pidx]}.{n}")
-    ids = [f"{c.contract}:{d}" for c, d in zip(clauses, dotted)]
-    for c, p, i in zip(clauses, paths, ids):
-        c.path = p
-        c.level = len(p) - 1
-        c.parent = ids[int(c.parent)] if c.parent is not None else None
-        c.id = i
+            path = paths[pidx] + [n]
+            d = f"{dotted[pidx]}.{n}"
+        paths.append(path)
+        dotted.append(d)
+        cid = f"{c.contract}:{d}"
+        ids.append(cid)
+        c.path = path
+        c.level = len(path) - 1
+        c.parent = ids[pidx] if pidx is not None else None
+        c.id = cid
 
 
 def _contracts(text: str, clauses: list[Clause]) -> list[ContractInfo]:

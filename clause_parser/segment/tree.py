@@ -31,7 +31,7 @@ _WHOLE_CONTRACT = re.compile(r"^(本|此)(合同|协议|合约|契约)")
 _DATE_LINE = re.compile(r"^[_\s]*(\d{2,4}|[_\s]+)?\s*年[_\s\d]*月[_\s\d]*日[.。]?$")
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     """One clause before labelling. ``start``/``end`` index the document text."""
 
@@ -45,7 +45,7 @@ class Node:
     depth: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class _Frame:
     style: str
     value: int
