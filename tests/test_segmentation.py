@@ -226,3 +226,9 @@ def test_a_numbered_heading_about_the_contract_does_not_start_a_new_one():
     text = ("许可合同\n甲方：某甲\n乙方：某乙\n一、许可\n二、费用\n三、期限\n十一、合同备案及其他事项\n"
             "本合同一式两份。\n甲方(盖章):______    乙方(盖章):______\n")
     assert len(clause_parser.parse_text(text).contracts) == 1
+
+
+def test_one_of_is_not_a_marker_after_a_short_lead_in():
+    r = clause_parser.parse_text("第十条　因下列原因之一，直接或者间接造成损失的，保险人不负责赔偿：\n"
+                                 "（一）战争；\n（二）核辐射。\n第十一条　其他。")
+    assert [c.number for c in r.clauses] == ["第十条", "（一）", "（二）", "第十一条"]

@@ -243,7 +243,8 @@ class _Builder:
         if cur.marker is None:
             return False
         own = self.f[cur.marker.end: mk.start].strip()
-        return 0 < len(own) <= 15 and not re.search(r"[。;,，、:.!?\n]", own)
+        # 之一 / 其二 are words ("因下列原因之一，…"): a heading does not end in 之 or 其
+        return 0 < len(own) <= 15 and own[-1] not in "之其" and not re.search(r"[。;,，、:.!?\n]", own)
 
     def _heading_like(self, node_index: int) -> bool:
         node = self.nodes[node_index]
