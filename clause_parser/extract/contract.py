@@ -97,13 +97,11 @@ def contract_type(info: ContractInfo, folded_text: str, types: list[dict]) -> tu
     In a title the kind is named last (社会保险…运维服务合同 is a service contract, 货物运输保险条款
     an insurance one): the cue ending nearest the end wins, then the longer cue.
     """
-    from ..normalize import fold
-
     title = _QUALIFIER.sub("", title_text(info, folded_text))  # 技术开发（委托）合同: 委托 only qualifies
+    cues = _folded_cues(types)
     best_key, best_name = None, None
-    for order, t in enumerate(types):
-        for cue in t.get("title", []):
-            c = fold(cue)
+    for order, (t, (title_cues, _)) in enumerate(zip(types, cues)):
+        for c in title_cues:
             at = title.rfind(c)
             if at >= 0:
                 key = (at + len(c), len(c), -order)
@@ -113,8 +111,8 @@ def contract_type(info: ContractInfo, folded_text: str, types: list[dict]) -> tu
         return best_name, 0.9
     body = folded_text[info.span[0]:info.span[1]]
     best, best_hits = None, 0
-    for t in types:
-        hits = sum(body.count(fold(cue)) for cue in t.get("content", []) + t.get("title", []))
+    for t, (_, all_cues) in zip(types, cues):
+        hits = sum(body.count(cue) for cue in all_cues)
         if hits > best_hits:
             best, best_hits = t["name"], hits
     if best is None or best_hits < 3:
