@@ -98,10 +98,11 @@ def _automata(rules: RuleSet):
 
 
 @lru_cache(maxsize=16)
-def _type_automata(rules: RuleSet):
-    """Automata for the cues that count only in some kinds of contract (``contract_types:`` in a
-    rule file), keywords and heading cues; each key maps to ``(len(key), ((kind, label, rule,
-    weight), …))``. None where there are none."""
+def _type_rules(rules: RuleSet):
+    """What the ``contract_types:`` blocks of the rule files amount to, derived once per rule set:
+    automata for the kind-only keywords and heading cues (each key maps to ``(len(key), ((kind,
+    label, rule, weight), …))``, None where there are none) and, per kind, the rule ids that do not
+    count there. The kinds with any cue are the keys of that mapping."""
     import ahocorasick
 
     def build(attr):
@@ -118,7 +119,22 @@ def _type_automata(rules: RuleSet):
         a.make_automaton()
         return a
 
-    return build("keywords"), build("heading")
+    ignore: dict[str, set[str]] = defaultdict(set)
+    for lr in rules.labels.values():
+        for ctype, tr in lr.by_type.items():
+            ignore[ctype] |= tr.ignore
+    return build("keywords"), build("heading"), dict(ignore)
+
+
+def _folded_heading(text: str, folded: str, c: Clause) -> tuple[int, str]:
+    """Where a clause's heading starts in the text, and its matching form."""
+    from ..normalize import fold
+
+    at = text.find(c.heading, c.span[0], c.span[1])
+    if at < 0:
+        return c.span[0], fold(c.heading)
+    # fold() maps character by character: the heading's folded form is a slice of ``folded``
+    return at, folded[at:at + len(c.heading)]
 
 
 def _drop_rules(hits: dict | None, ignore: set[str]) -> dict | None:
@@ -217,16 +233,11 @@ class RuleClassifier:
         out: list[dict | None] = [None] * len(clauses)
         if hd is None:
             return out
-        from ..normalize import fold
-
         for i, c in enumerate(clauses):
             heading = c.heading
             if not heading:
                 continue
-            at = text.find(heading, c.span[0], c.span[1])
-            base = at if at >= 0 else c.span[0]
-            # fold() maps character by character: the heading's folded form is a slice of ``folded``
-            fh = folded[at:at + len(heading)] if at >= 0 else fold(heading)
+            base, fh = _folded_heading(text, folded, c)
             for last, (length, *first, more) in hd.iter(fh):
                 s, e = last - length + 1, last + 1
                 hits = out[i]
@@ -243,7 +254,7 @@ class RuleClassifier:
         (and None instead of the list when no clause has such a kind)."""
         if not contracts:
             return None
-        known = {t for lr in self.rules.labels.values() for t in lr.by_type}
+        known = _type_rules(self.rules)[2]
         # a kind guessed from a few words of the text is too weak to change what words mean
         kinds = {info.index: info.type for info in contracts
                  if info.type in known and (info.type_score or 0.0) >= TYPED_RULES_MIN_SCORE}
@@ -254,16 +265,12 @@ class RuleClassifier:
     def _type_hits(self, text: str, folded: str, clauses: list[Clause], ctypes: list[str | None],
                    own_hits: list, neg_hits: list, head_hits: list) -> None:
         """Apply the contract-kind cues: drop the ignored rules' hits, add the kind's own cues."""
-        ignore: dict[str, set[str]] = defaultdict(set)
-        for lr in self.rules.labels.values():
-            for ctype, tr in lr.by_type.items():
-                ignore[ctype] |= tr.ignore
+        kw, hd, ignore = _type_rules(self.rules)
         for i, t in enumerate(ctypes):
-            if t is not None and ignore.get(t):
+            if t is not None and ignore[t]:
                 own_hits[i] = _drop_rules(own_hits[i], ignore[t])
                 neg_hits[i] = _drop_rules(neg_hits[i], ignore[t])
                 head_hits[i] = _drop_rules(head_hits[i], ignore[t])
-        kw, hd = _type_automata(self.rules)
         if kw is not None:
             starts = [c.span[0] for c in clauses]
             for last, (length, entries) in kw.iter(folded):
@@ -277,14 +284,10 @@ class RuleClassifier:
                             own_hits[i] = {}
                         _add_hit(own_hits[i], label, rule, (weight, s, last + 1, rule, None))
         if hd is not None:
-            from ..normalize import fold
-
             for i, c in enumerate(clauses):
                 if ctypes[i] is None or not c.heading:
                     continue
-                at = text.find(c.heading, c.span[0], c.span[1])
-                base = at if at >= 0 else c.span[0]
-                fh = folded[at:at + len(c.heading)] if at >= 0 else fold(c.heading)
+                base, fh = _folded_heading(text, folded, c)
                 for last, (length, entries) in hd.iter(fh):
                     s, e = last - length + 1, last + 1
                     for ctype, label, rule, weight in entries:
