@@ -122,6 +122,12 @@ def _cyclic_gc_paused():
     them (and the rest of the heap, spaCy's model included) and frees nothing — 15-20 % of the
     parse time. Reference counting still frees everything as usual. The collector is resumed even
     on error, and only if it was running (another thread or the caller may have paused it).
+
+    Re-enabled as it is, the collector would at once scan the whole result, still counted as
+    young (~10 % of a rules-only parse), only to promote it. ``freeze()`` + ``unfreeze()`` hands
+    every tracked object to the oldest generation in constant time instead: a result lives as
+    long as the caller keeps it, which is where the oldest generation's rare full collections
+    look. Skipped when the caller froze objects of their own (``unfreeze`` would thaw them).
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -129,6 +135,9 @@ def _cyclic_gc_paused():
         yield
     finally:
         if was_enabled:
+            if not gc.get_freeze_count():
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 

@@ -80,3 +80,25 @@ def test_import_is_light():
 
     code = "import sys, clause_parser; print(any(m in sys.modules for m in ('jieba', 'spacy', 'yaml', 'ahocorasick')))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+
+
+def test_parsing_leaves_the_garbage_collector_as_it_found_it():
+    import gc
+
+    assert gc.isenabled()
+    clause_parser.parse_text(TEXT, classifier="rules")
+    assert gc.isenabled()  # resumed after the parse
+    gc.disable()
+    try:
+        clause_parser.parse_text(TEXT, classifier="rules")
+        assert not gc.isenabled()  # a caller's pause is theirs
+    finally:
+        gc.enable()
+    # a pre-forking server freezes its heap to share pages with its workers: parsing must not thaw it
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        clause_parser.parse_text(TEXT, classifier="rules")
+        assert gc.get_freeze_count() == frozen and gc.isenabled()
+    finally:
+        gc.unfreeze()
