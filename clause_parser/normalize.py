@@ -11,8 +11,10 @@ import threading
 import unicodedata
 from functools import lru_cache
 
-# Circled and parenthesised numbers carry marker meaning; NFKC would flatten ① to "1".
-_KEEP = set(chr(c) for c in range(0x2460, 0x24FF)) | set(chr(c) for c in range(0x3200, 0x32FF))
+# Circled and parenthesised numbers carry marker meaning; NFKC would flatten ① to "1", and
+# Roman numerals (Ⅱ) would become two letters.
+_KEEP = (set(chr(c) for c in range(0x2460, 0x24FF)) | set(chr(c) for c in range(0x3200, 0x32FF))
+         | set(chr(c) for c in range(0x2160, 0x2189)))
 _SPACES = "\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff\t"
 
 

@@ -45,6 +45,11 @@ def tree(result):
     ("第一条\t服务\n第二条\t费用", ["第一条", "第二条"]),
     ("⑴ 服务\n⑵ 费用", ["⑴", "⑵"]),
     ("Article 1 Services\nArticle 2 Fees", ["Article 1", "Article 2"]),
+    ("【第一条】服务\n【第二条】费用", ["【第一条】", "【第二条】"]),
+    ("[第1条] 服务\n[第2条] 费用", ["[第1条]", "[第2条]"]),
+    ("Ⅰ．服务\nⅡ．费用\nⅢ．违约", ["Ⅰ", "Ⅱ", "Ⅲ"]),
+    ("I. 服务\nII. 费用\nIII. 违约\nIV. 争议", ["I", "II", "III", "IV"]),
+    ("(i) 服务\n(ii) 费用\n(iii) 违约", ["(i)", "(ii)", "(iii)"]),
 ])
 def test_every_marker_style(text, expected, schema):
     r = clause_parser.parse_text(text)
@@ -232,3 +237,29 @@ def test_one_of_is_not_a_marker_after_a_short_lead_in():
     r = clause_parser.parse_text("第十条　因下列原因之一，直接或者间接造成损失的，保险人不负责赔偿：\n"
                                  "（一）战争；\n（二）核辐射。\n第十一条　其他。")
     assert [c.number for c in r.clauses] == ["第十条", "（一）", "（二）", "第十一条"]
+
+
+def test_roman_numerals_number_sections_and_lists():
+    r = clause_parser.parse_text("设备采购合同\nⅠ．总则\n1) 乙方提供设备。\n2) 设备应符合国家标准。\nⅡ．价款\n"
+                                 "1) 合同总价为人民币五万元，包括：(i) 设备款；(ii) 安装费；(iii) 培训费。\n"
+                                 "Ⅲ．争议\n协商不成的，向甲方所在地人民法院起诉。")
+    assert tree(r) == [("Ⅰ", None), ("1)", "Ⅰ"), ("2)", "Ⅰ"), ("Ⅱ", None), ("1)", "Ⅱ"), ("(i)", "1)"), ("(ii)", "1)"),
+                       ("(iii)", "1)"), ("Ⅲ", None)]
+    assert r.find("Ⅱ").label == "fee" and r.find("Ⅲ").label == "dispute"
+
+
+def test_the_ninth_letter_of_a_lettered_list_stays_a_letter():
+    items = "\n".join(f"{ch}. 乙方办理事务{n}。" for n, ch in enumerate("abcdefghij", 1))
+    r = clause_parser.parse_text("第一条 乙方事务\n" + items)
+    assert [(c.number, c.value) for c in r.clauses if c.parent][8:] == [("i", 9), ("j", 10)]
+    assert all(p == "第一条" for _, p in tree(r)[1:])
+
+
+def test_articles_numbered_in_words_with_decimals_and_in_brackets():
+    r = clause_parser.parse_text("【第一条】定义\n本合同所称设备指附件所列设备。\n【第二条】甲方义务\n"
+                                 "第2.1条 甲方应提供必要的工作条件。\n第2.2条 甲方应按本合同第3.1条的约定支付费用。\n"
+                                 "【第三条】费用\n第3.1条 服务费为人民币二万元。")
+    assert tree(r) == [("【第一条】", None), ("【第二条】", None), ("第2.1条", "【第二条】"), ("第2.2条", "【第二条】"),
+                       ("【第三条】", None), ("第3.1条", "【第三条】")]
+    assert "第3.1条的约定" in r.find("第2.2条").text  # a reference in a sentence, not a clause
+    assert r.find("第一条").heading == "定义" and r.find("3.1").number == "第3.1条"

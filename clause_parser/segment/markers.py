@@ -22,6 +22,8 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳㉑㉒㉓
 PAREN_DIGITS = "⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⑾⑿⒀⒁⒂⒃⒄⒅⒆⒇"
 DOT_DIGITS = "⒈⒉⒊⒋⒌⒍⒎⒏⒐⒑⒒⒓⒔⒕⒖⒗⒘⒙⒚⒛"
 PAREN_CN = "㈠㈡㈢㈣㈤㈥㈦㈧㈨㈩"
+ROMAN_UPPER = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ"  # one character each (kept by normalize.fold)
+ROMAN_LOWER = "ⅰⅱⅲⅳⅴⅵⅶⅷⅸⅹⅺⅻ"
 # Rank of the 第X… family, outermost first: a 第X条 is never inside a 第X款.
 TITLED_RANK = {"编": 0, "部分": 0, "章": 1, "节": 2, "条": 3, "款": 4, "项": 5}
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
@@ -49,6 +51,9 @@ def cn_to_int(s: str) -> int | None:
     return total + (cur or 0)
 
 
+_ROMAN_FORM = re.compile(r"x{0,3}(ix|iv|v?i{0,3})")
+
+
 def roman_to_int(s: str) -> int | None:
     vals = [_ROMAN.get(ch) for ch in s.lower()]
     if not vals or None in vals:
@@ -70,8 +75,18 @@ _N = f"[{CN_DIGITS}]"
 _UNITS_AFTER_NUMBER = "%‰万亿千元角分倍米吨克斤升度个只件台套份次年月日天周时岁号楼层室栋户期级项款条章节"
 # Guarded by the characters a marker can start with (see regex_guard.first_char_guarded): the
 # thirteen alternatives are otherwise tried at every offset of the document (4-5x slower).
+
+
+def _titled(g: str) -> str:
+    """第五条 / 第 3 章 / 第4.1条, with its groups named ``g_d`` (a dotted number), ``g_n``, ``g_u`` (the unit)."""
+    return (rf"第\s*(?:(?P<{g}_d>\d{{1,3}}(?:\.\d{{1,3}}){{1,4}})|(?P<{g}_n>(?:{_N}|\d){{1,7}}))"
+            rf"\s*(?P<{g}_u>编|部分|章|节|条|款|项|篇)")
+
+
+# The commonest forms first; those that are rare (or start with a rare character) last: every
+# alternative is tried at every offset that passes the first-character guard.
 MARKER_PATTERN = rf"""
-    (?P<ti>第\s*(?P<ti_n>(?:{_N}|\d){{1,7}})\s*(?P<ti_u>编|部分|章|节|条|款|项|篇))
+    (?P<ti>{_titled("ti")})
   | (?P<en>\b(?P<en_w>article|section|clause|chapter)\s+(?P<en_n>\d{{1,3}}|[ivxlc]{{1,6}})\b\.?)
   | (?P<ax>(?P<ax_w>附件|附表|附录)\s*(?P<ax_n>(?:{_N}|\d){{0,3}}))
   | (?<!\d\.)(?<![\d\-])(?P<dec>\d{{1,3}}(?:\.\d{{1,3}}){{1,5}})(?P<dec_t>\.(?!\d))?
@@ -84,11 +99,15 @@ MARKER_PATTERN = rf"""
   | (?<!\d\.)(?<![\d\-])(?P<num>(?P<num_n>\d{{1,5}})\s*(?:[、.](?![\d.])|\)(?!\d))|(?P<num_c>[{DOT_DIGITS}]))
   | (?<![a-z])(?P<lat>(?P<lat_n>[a-z])(?:[.、]|\))(?![a-z]))
   | (?<![\d.\-])(?P<bare>\d{{1,3}})(?=[ \t]+[^\d\s])
+  | (?P<tib>[【\[〔]\s*{_titled("tib")}\s*[】\]〕])
+  | (?P<urom>[{ROMAN_UPPER}{ROMAN_LOWER}])(?:\s*[.、,)]|(?=\s))
+  | (?P<prom>\(\s*(?P<prom_n>[ivx]{{2,6}})\s*\))
+  | (?P<rom>(?P<rom_n>[ivx](?<![a-z].)[ivx]{{1,5}})(?:[.、]|\))(?![a-z]))
     """
 MARKER_RE = first_char_guarded(MARKER_PATTERN, re.VERBOSE)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen __init__ sets each field through object.__setattr__
 class Marker:
     """A candidate numbering marker. ``start``/``end`` index the document text."""
 
@@ -99,6 +118,8 @@ class Marker:
     prefix: tuple[int, ...] = ()  # leading components of a dotted or dashed number
     titled_rank: int | None = None  # rank in the 第X… family
     bare: bool = False  # "1　定义": a number closed only by white space — a marker at a line's start only
+    worded: bool = False  # written 第…条 (第4.1条 too): a cross-reference often looks the same
+    alt: Marker | None = None  # the other reading of an ambiguous marker: "i." is the 9th letter or Roman 1
 
     @property
     def is_titled(self) -> bool:
@@ -111,14 +132,17 @@ def _marker_from_match(m: re.Match, original: str) -> Marker | None:
     # Exactly one alternative matched; its outer group closes last, so ``lastgroup`` names it
     # (or "dec_t", the optional closing dot after a "dec" number).
     kind = m.lastgroup
-    if kind == "ti":
-        unit = g("ti_u")
-        v = to_int(g("ti_n"))
+    if kind == "ti" or kind == "tib":  # 第五条, 【第五条】
+        unit, dotted = g(kind + "_u"), g(kind + "_d")
+        if dotted:  # 第4.1条: a dotted number in words, one level under 第四条
+            parts = tuple(int(p) for p in dotted.split("."))
+            return Marker(s, e, f"dec{len(parts)}", parts[-1], parts[:-1], worded=True)
+        v = to_int(g(kind + "_n"))
         if v is None:
             return None
         if unit == "篇":
             return Marker(s, e, "pian", v)
-        return Marker(s, e, "ti:" + unit, v, titled_rank=TITLED_RANK[unit])
+        return Marker(s, e, "ti:" + unit, v, titled_rank=TITLED_RANK[unit], worded=True)
     if kind == "en":
         n = g("en_n")
         v = int(n) if n.isdigit() else roman_to_int(n)
@@ -140,7 +164,19 @@ def _marker_from_match(m: re.Match, original: str) -> Marker | None:
         return Marker(s, e, "pnum", v)
     if kind == "plat":
         ch = original[m.start("plat_n")]
-        return Marker(s, e, "plat" if ch.islower() else "PLAT", ord(g("plat_n")) - 96)
+        upper = not ch.islower()
+        return Marker(s, e, "PLAT" if upper else "plat", ord(g("plat_n")) - 96,
+                      alt=_roman(s, e, g("plat_n"), "PROM" if upper else "prom"))
+    if kind == "prom":
+        upper = not original[m.start("prom_n")].islower()
+        return _roman(s, e, g("prom_n"), "PROM" if upper else "prom")
+    if kind == "rom":
+        upper = not original[m.start("rom_n")].islower()
+        return _roman(s, e, g("rom_n"), "ROM" if upper else "rom")
+    if kind == "urom":
+        ch = g("urom")
+        upper = ch in ROMAN_UPPER
+        return Marker(s, e, "ROM" if upper else "rom", (ROMAN_UPPER if upper else ROMAN_LOWER).index(ch) + 1)
     if kind == "circ":
         return Marker(s, e, "circ", CIRCLED.index(g("circ")) + 1)
     if kind == "cn":
@@ -155,8 +191,18 @@ def _marker_from_match(m: re.Match, original: str) -> Marker | None:
         return Marker(s, e, "num", int(g("bare")), bare=True)
     if kind == "lat":
         ch = original[m.start("lat_n")]
-        return Marker(s, e, "lat" if ch.islower() else "LAT", ord(g("lat_n")) - 96)
+        upper = not ch.islower()
+        return Marker(s, e, "LAT" if upper else "lat", ord(g("lat_n")) - 96,
+                      alt=_roman(s, e, g("lat_n"), "ROM" if upper else "rom"))
     return None
+
+
+def _roman(s: int, e: int, letters: str, style: str) -> Marker | None:
+    """A Roman-numeral marker (I. / ii) / (iv)), or None when ``letters`` are no Roman number up to 39."""
+    v = roman_to_int(letters)
+    if not v or v > 39 or _ROMAN_FORM.fullmatch(letters) is None:
+        return None  # "vx", "iiii": letters, not a number
+    return Marker(s, e, style, v)
 
 
 def scan(folded: str, original: str) -> list[Marker]:
@@ -191,7 +237,7 @@ def number_key(number: str) -> str:
     """A marker reduced to what it means, for comparing: 第五条 → "5", （三） → "3", １．２ → "1.2"."""
     from ..normalize import fold
 
-    s = "".join(fold(number).split())
+    s = "".join(fold(number).split()).strip("【】〔〕[]")
     s = re.sub(r"^(附件|附表|附录|附)", "", s)
     s = re.sub(r"^第", "", s)
     s = re.sub(r"(条|款|项|章|节|编|部分|篇)$", "", s)

@@ -225,13 +225,12 @@ class _Builder:
 
     def _is_reference(self, mk: Marker, line_start: bool) -> bool:
         after = self.f[mk.end: mk.end + 4]
-        if mk.is_titled and after.startswith(_REF_AFTER):
+        cited = mk.is_titled or mk.worded  # 第五条, Article 5, 第5.2条: the forms a cross-reference takes
+        if cited and after.startswith(_REF_AFTER):
             return True
         if self._prev_char(mk.start) == "第":
             return True
-        if mk.is_titled and not line_start and _REF_BEFORE.search(self.f[max(0, mk.start - 6): mk.start].rstrip()):
-            return True
-        if line_start and mk.is_titled and self.prev_end_char not in TERMINAL and after.startswith(_REF_AFTER):
+        if cited and not line_start and _REF_BEFORE.search(self.f[max(0, mk.start - 6): mk.start].rstrip()):
             return True
         return False
 
@@ -255,6 +254,14 @@ class _Builder:
         return len(rest) <= 20 and not re.search(r"[。;,]", rest)
 
     def _try(self, mk: Marker, line_start: bool) -> bool:
+        if mk.alt is None:
+            return self._try_reading(mk, line_start)
+        # "i." / "(v)": the letter reading when it continues a lettered list (… h. i.), else Roman first
+        latin_next = self.st.last_value.get(mk.style) == mk.value - 1
+        first, second = (mk, mk.alt) if latin_next else (mk.alt, mk)
+        return self._try_reading(first, line_start) or self._try_reading(second, line_start)
+
+    def _try_reading(self, mk: Marker, line_start: bool) -> bool:
         st = self.st
         if mk.style == "pian" or (mk.bare and not line_start):
             return False
