@@ -70,10 +70,15 @@ def test_invalid_dates_are_not_dates():
     ("争议提交上海仲裁委员会仲裁。", "arbitration", "上海仲裁委员会"),
     ("争议提交中国国际经济贸易仲裁委员会仲裁。", "arbitration", "中国国际经济贸易仲裁委员会"),
     ("任何一方均可向甲方所在地有管辖权的人民法院提起诉讼。", "court", "甲方所在地有管辖权的人民法院"),
+    # names wrapped at a line end (PDF and web text): the name is whole, without the line break
+    ("协商不成的，可向房屋所在地人民\n法院提起诉讼。", "court", "房屋所在地人民法院"),
+    ("任何一方均可\n向甲方所在地有管辖权的人民法院提起诉讼。", "court", "甲方所在地有管辖权的人民法院"),
+    ("争议提交\n北京仲裁委员会仲裁。", "arbitration", "北京仲裁委员会"),
 ])
 def test_forums(text, kind, name):
     (f,) = fields_of("第一条 " + text, "forum")
     assert f.value == {"kind": kind, "name": name}
+    assert "".join(f.text.split()) == name
 
 
 @pytest.mark.parametrize("text, length", [("甲方：________", 8), ("甲方：＿＿＿＿", 4), ("数量：【    】台", 4), ("××公司", 2),

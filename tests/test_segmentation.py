@@ -263,3 +263,10 @@ def test_articles_numbered_in_words_with_decimals_and_in_brackets():
                        ("【第三条】", None), ("第3.1条", "【第三条】")]
     assert "第3.1条的约定" in r.find("第2.2条").text  # a reference in a sentence, not a clause
     assert r.find("第一条").heading == "定义" and r.find("3.1").number == "第3.1条"
+
+
+def test_an_article_marker_closed_by_a_comma_mark_is_an_article_not_a_reference():
+    r = clause_parser.parse_text("第一条、租赁物。甲方将房屋出租给乙方。\n第二条、租赁期限。租期一年。\n"
+                                 "第三条、租金。乙方按第一条、第二条的约定使用房屋并支付租金。")
+    assert numbers(r) == ["第一条", "第二条", "第三条"]
+    assert "第一条、第二条的约定" in r.find("第三条").text

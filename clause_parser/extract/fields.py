@@ -46,7 +46,7 @@ DATE_RE = first_char_guarded(DATE_PATTERN)
 RANGE_RE = re.compile(r"自\s*(?P<a>[^。;,自至起]{6,20}?)\s*(?:起|开始)?\s*(?:至|到|—|-|~)\s*(?P<b>[^。;,]{6,20}?)\s*(?:止|为止|结束)")
 FORUM_RE = re.compile(r"仲裁委员会|仲裁院|国际仲裁中心|人民法院|法院")
 _FORUM_NAME_CHAR = re.compile(r"[\u4e00-\u9fff()（）]")
-_FORUM_CUT = re.compile(r".*(?:提交|提请|交由|诉至|起诉至|申请|向|由|至|交|请|的一方|选择)")
+_FORUM_CUT = re.compile(r".*(?:提交|提请|交由|诉至|起诉至|申请|向|由|至|交|请|的一方|选择)", re.S)  # a name may wrap
 BLANK_PATTERN = r"[_]{2,}|【[\s　]*】|\[[\s　]*\]|×{2,}|(?<![\d一二三四五六七八九十〇零])(?P<date>[ _]*年[ _]{1,}月[ _]{1,}日)"
 BLANK_RE = first_char_guarded(BLANK_PATTERN)
 _UNIT = {"工作日": "working_day", "自然日": "day", "日历日": "day", "日": "day", "天": "day", "周": "week", "星期": "week",
@@ -171,13 +171,21 @@ def find_forums(text: str, folded: str) -> list[Field]:
     for m in FORUM_RE.finditer(folded):
         # the name runs back from the keyword over at most 30 CJK characters, then loses its verb (提交/向 …)
         run_start = m.start()
-        while run_start > max(0, m.start() - 30) and _FORUM_NAME_CHAR.match(folded[run_start - 1]):
-            run_start -= 1
+        limit = max(0, m.start() - 30)
+        while run_start > limit:
+            if _FORUM_NAME_CHAR.match(folded[run_start - 1]):
+                run_start -= 1
+            elif folded[run_start - 1] == "\n" and run_start - 1 > limit and _FORUM_NAME_CHAR.match(folded[run_start - 2]):
+                run_start -= 1  # "…所在地人民\n法院": a name wrapped at the end of a line
+            else:
+                break
         if out and out[-1].span[1] > run_start:
             continue  # "人民法院" already taken as part of a longer name
         cut = _FORUM_CUT.match(folded, run_start, m.start())
         start = cut.end() if cut else run_start
-        name = text[start:m.end()]
+        if folded[start] == "\n":
+            start += 1
+        name = "".join(text[start:m.end()].split())
         kind = "arbitration" if "仲裁" in m.group() else "court"
         out.append(_field(text, start, m.end(), "forum", {"kind": kind, "name": name}))
     return out

@@ -226,7 +226,8 @@ class _Builder:
     def _is_reference(self, mk: Marker, line_start: bool) -> bool:
         after = self.f[mk.end: mk.end + 4]
         cited = mk.is_titled or mk.worded  # 第五条, Article 5, 第5.2条: the forms a cross-reference takes
-        if cited and after.startswith(_REF_AFTER):
+        # "第二条、租赁期限" opens a line as an article; "第二条、第五条的约定" lists references
+        if cited and after.startswith(_REF_AFTER) and not (line_start and after[:1] == "、" and after[1:2] not in "第 "):
             return True
         if self._prev_char(mk.start) == "第":
             return True
