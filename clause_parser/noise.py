@@ -88,14 +88,50 @@ def find_noise(text: str, folded: str, rules_path: Path) -> list[tuple[int, int,
     """``(start, end, reason)`` of every noise span, in document order."""
     line_rules, match_rules = _matchers(str(rules_path))
     out: list[tuple[int, int, str]] = []
+    raws = folded.split("\n")
+    headers = _running_headers(raws)
     pos = 0
-    for raw in folded.split("\n"):
+    for raw in raws:
         line = raw.strip()  # str.strip() strips exactly the characters str.isspace() accepts
         if line:
             s = pos + len(raw) - len(raw.lstrip())
-            out.extend(_line_noise(folded, line, s, s + len(line), line_rules, match_rules))
+            if line in headers:
+                out.append((s, s + len(line), "page-header"))
+            else:
+                out.extend(_line_noise(folded, line, s, s + len(line), line_rules, match_rules))
         pos += len(raw) + 1
     return out
+
+
+# Text copied out of a PDF repeats the page's running header ("某某银行　　个人贷款合同（2023年版）")
+# at every page break, often in the middle of a sentence, and without a page number the line rules
+# could know it by. A header is a short line that recurs verbatim, says nothing (no sentence or
+# field punctuation), is no row of a drawn table, and is neither a numbered clause, a signature
+# line, nor a title that opens a further contract of the file (a party line follows it).
+HEADER_MIN_REPEATS = 3
+_HEADER_SHAPE = re.compile(r"^(?=.*[\u4e00-\u9fff]{2})[^。;,:!?│┃|├┼┤┌┐└┘─━]{4,80}$")  # words, and no table rule
+_NOT_HEADER = re.compile(
+    r"^(第|[一二三四五六七八九十]{1,3}[、.)]|[(]|\d{1,3}[.、)\s]|[①-⑳])|签字|签章|盖章|签名|法定代表人|代表人|年\s*月|^(甲方|乙方|丙方)")
+_PARTY_START = re.compile(r"^(甲方|乙方|丙方|[^\s:。;,]{1,8}(方|人))\s*[(]?[^):]{0,12}[)]?\s*:")
+
+
+def _running_headers(raws: list[str]) -> set[str]:
+    counts: dict[str, int] = {}
+    for raw in raws:
+        line = raw.strip()
+        if line:
+            counts[line] = counts.get(line, 0) + 1
+    candidates = {line for line, n in counts.items()
+                  if n >= HEADER_MIN_REPEATS and _HEADER_SHAPE.match(line) and not _NOT_HEADER.search(line)}
+    if not candidates:
+        return candidates
+    lines = [raw.strip() for raw in raws]
+    for i, line in enumerate(lines):
+        if line in candidates:
+            after = [x for x in lines[i + 1:i + 8] if x][:3]
+            if any(_PARTY_START.match(x) for x in after):
+                candidates.discard(line)  # the title of a further sample contract
+    return candidates
 
 
 def _search(r: _Matcher, line: str):

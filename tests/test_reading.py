@@ -111,3 +111,42 @@ def test_contract_sentences_with_web_words_are_kept():
     r = clause_parser.parse_text("第一条 乙方应在平台上提供软件下载服务。\n第二条 甲方上传的资料归甲方所有。")
     assert not r.removed
     assert len([c for c in r.clauses if c.number]) == 2
+
+
+def _pdf_like_text(header: str) -> str:
+    body = []
+    for n in range(1, 10):
+        body.append(f"第{'一二三四五六七八九'[n - 1]}条 乙方应当按照本合同附件所列的标准完成第{n}阶段的工作，并在完成后")
+        body.append("五个工作日内书面通知甲方验收。")
+        if n % 3 == 0:
+            body.append(header)  # a page break in the middle of the next sentence
+    return "借款合同\n甲方：某银行\n乙方：某公司\n" + "\n".join(body)
+
+
+def test_a_running_header_repeated_at_page_breaks_is_removed():
+    header = "某某银行股份有限公司　　　　个人借款合同（2023年版）"
+    r = clause_parser.parse_text(_pdf_like_text(header))
+    assert [x.reason for x in r.removed] == ["page-header"] * 3
+    assert not any("2023年版" in c.text for c in r.clauses)
+    assert [c.number for c in r.clauses if c.number][:9] == [f"第{ch}条" for ch in "一二三四五六七八九"]
+
+
+def test_repeated_titles_of_sample_contracts_and_table_rows_are_kept():
+    sample = "房屋租赁合同\n出租方：＿＿＿＿\n承租方：＿＿＿＿\n第一条 租金每月人民币＿＿元。\n第二条 租期一年。\n第三条 押金两千元。\n"
+    r = clause_parser.parse_text("\n".join([sample] * 3))
+    assert not r.removed and len(r.contracts) == 3
+    table = "第一条 货物清单如下：\n" + "\n".join(["│ 名称 │ 数量 │", "├──────┼──────┤"] * 3)
+    assert not clause_parser.parse_text(table).removed
+
+
+def test_the_end_of_a_scraped_article_is_noise():
+    r = clause_parser.parse_text("第一条 本合同一式两份。\n甲方（盖章）：　　乙方（盖章）：\n（完）\n"
+                                 "本文来源：某某法律网，仅供学习参考。\n相关推荐\n· 房屋租赁合同（个人版）\n· 借款协议书范本\n"
+                                 "上一篇：借款合同范本　　下一篇：租房合同怎么写")
+    assert [x.reason for x in r.removed] == ["end-mark"] + ["web-banner"] * 5
+    assert r.clauses[-1].text.endswith("乙方（盖章）：")
+
+
+def test_bulleted_contract_text_is_not_a_link():
+    r = clause_parser.parse_text("第一条 乙方的义务：\n· 乙方应按时交付货物。\n· 乙方应提供安装服务合同约定的培训。")
+    assert not r.removed

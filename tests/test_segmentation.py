@@ -270,3 +270,17 @@ def test_an_article_marker_closed_by_a_comma_mark_is_an_article_not_a_reference(
                                  "第三条、租金。乙方按第一条、第二条的约定使用房屋并支付租金。")
     assert numbers(r) == ["第一条", "第二条", "第三条"]
     assert "第一条、第二条的约定" in r.find("第三条").text
+
+
+def test_a_reference_right_after_a_marker_is_not_a_clause():
+    r = clause_parser.parse_text("2.1 甲方授予乙方复制权。\n2.2　除第2.1条列明的权利外，其他权利由甲方保留。\n"
+                                 "2.3 就第五条所述事项，双方另行协商。")
+    assert numbers(r) == ["2.1", "2.2", "2.3"]
+
+
+def test_recitals_after_a_party_block_are_their_own_entry():
+    r = clause_parser.parse_text("著作权许可使用合同\n许可方：某某文化公司\n地址：北京市某区某路1号\n被许可方：某某传媒公司\n"
+                                 "地址：上海市某区某路2号\n鉴于：许可方拥有某作品的著作权，被许可方希望使用该作品。\n第一条 许可内容\n"
+                                 "许可方许可被许可方以出版方式使用该作品。")
+    pre = [c.text for c in r.clauses if c.kind == "preamble"]
+    assert pre[-1].startswith("鉴于") and pre[-2] == "被许可方：某某传媒公司\n地址：上海市某区某路2号"

@@ -18,7 +18,7 @@ TERMINAL = set("。.;!?；！？")
 INLINE_PREV = set(":;。.!?)]_□■】」』\"”'’>")  # after these a squashed marker may start a clause
 _PUNCT_IN_HEADING = re.compile(r"[。;,，、_]|:(?=.)")
 _REF_AFTER = ("的", "之", "中", "所", "约定", "规定", "项下", "第", "及", "和", "或", "至", "、", "内容", "条款", "以", "项", "款", "所述", "已")
-_REF_BEFORE = re.compile(r"(依照|按照|根据|参照|依据|遵照|见|按|依|违反|本合同|本协议|前述|上述|详见|同|如|即|在|于|与|及|和|或|、)$")
+_REF_BEFORE = re.compile(r"(依照|按照|根据|参照|依据|遵照|见|按|依|违反|本合同|本协议|前述|上述|详见|同|如|即|在|于|与|及|和|或|、|除|就|对|经)$")
 _TITLE_LINE = re.compile(r"^[^。;,:]{2,40}(合同|协议|协议书|合同书|契约|协定书|合约|确认书|保险单|承诺书)[^。;,:]{0,12}$")
 # A character each of the words _TITLE_LINE requires starts with
 _TITLE_WORD_CHAR = re.compile(r"[合协契确保承]")
@@ -28,6 +28,7 @@ _FIELD_LINE = re.compile(r"^[^\s:。;,]{1,12}\s*[(]?[^):。;,]{0,10}[)]?\s*:")
 _SIGNATURE_WORDS = re.compile(r"签字|签章|盖章|签名|签署|\(章\)|法定代表人|授权代表|委托代理人|代表人|签订日期|签约日期|签订地点|签约地点|开户(银)?行|账号|帐号|负责人")
 # A paragraph about the contract as a whole ("本合同一式两份…") after an article is not that article's.
 _WHOLE_CONTRACT = re.compile(r"^(本|此)(合同|协议|合约|契约)")
+_RECITAL = re.compile(r"^(鉴于|兹因|兹有|兹就)")
 _DATE_LINE = re.compile(r"^[_\s]*(\d{2,4}|[_\s]+)?\s*年[_\s\d]*月[_\s\d]*日[.。]?$")
 
 
@@ -193,8 +194,9 @@ class _Builder:
             prev = self.nodes[self.cur] if self.cur is not None else None
             if prev is not None and prev.kind == "preamble" and prev.contract == st.contract:
                 prev_line_is_field = self.cur in self.field_nodes
-                if _FIELD_LINE.match(line) and not _PARTY_LINE.match(line) and prev_line_is_field:
-                    return  # 地址：/电话： lines belong to the party above
+                if _FIELD_LINE.match(line) and not _PARTY_LINE.match(line) and prev_line_is_field \
+                        and not _RECITAL.match(line):
+                    return  # 地址：/电话： lines belong to the party above ("鉴于：" opens the recitals)
                 if self.prev_end_char not in TERMINAL and not _FIELD_LINE.match(line) and not prev_line_is_field \
                         and not _TITLE_LINE.match(line) and len(self.f[prev.start:cs]) > 40:
                     return  # a wrapped recital line
