@@ -284,3 +284,36 @@ def test_recitals_after_a_party_block_are_their_own_entry():
                                  "许可方许可被许可方以出版方式使用该作品。")
     pre = [c.text for c in r.clauses if c.kind == "preamble"]
     assert pre[-1].startswith("鉴于") and pre[-2] == "被许可方：某某传媒公司\n地址：上海市某区某路2号"
+
+
+def _hard_wrapped(paragraphs: list[str], width: int = 30, indent: str = "") -> str:
+    lines = []
+    for p in paragraphs:
+        first = True
+        while p:
+            lines.append((indent if first else "") + p[:width])
+            p, first = p[width:], False
+    return "\n".join(lines)
+
+
+LONG_RECITAL = ("为保障乙方校舍冬季供热，明确双方在供用热过程中的权利和义务，根据《中华人民共和国民法典》和本市城市供热"
+                "管理的有关规定，甲乙双方经平等协商，订立本合同。")
+ARTICLES = [f"第{ch}条 乙方应当按照本合同附件所列的标准完成第{n}阶段的工作，完成后五个工作日内书面通知甲方；"
+            f"甲方应当在收到通知后十日内组织验收，验收合格的签署验收单。" for n, ch in enumerate("一二三四五六", 1)]
+
+
+def test_a_hard_wrapped_recital_stays_one_entry():
+    r = clause_parser.parse_text("供用热合同\n供热方（甲方）：某热力公司\n用热方（乙方）：某学校\n" + _hard_wrapped([LONG_RECITAL] + ARTICLES))
+    pre = [c.text for c in r.clauses if c.kind == "preamble"]
+    assert pre[-1].replace("\n", "") == LONG_RECITAL
+    # an item cut at the wrap width right after "；" goes on in the next line
+    assert all(c.text.replace("\n", "").endswith("签署验收单。") for c in r.clauses if c.number)
+    assert len([c for c in r.clauses if c.kind == "clause" and not c.number]) == 0
+
+
+def test_an_indented_line_of_a_hard_wrapped_text_starts_a_paragraph():
+    body = _hard_wrapped([LONG_RECITAL, "双方确认已经仔细阅读本合同全部条款，对各方的权利义务理解一致，自愿签订本合同并共同遵守。"] + ARTICLES,
+                         indent="　　")
+    r = clause_parser.parse_text("供用热合同\n供热方（甲方）：某热力公司\n用热方（乙方）：某学校\n" + body)
+    pre = [c.text.replace("\n", "").strip() for c in r.clauses if c.kind == "preamble"]
+    assert pre[-2:] == [LONG_RECITAL, "双方确认已经仔细阅读本合同全部条款，对各方的权利义务理解一致，自愿签订本合同并共同遵守。"]

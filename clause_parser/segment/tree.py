@@ -130,6 +130,20 @@ def segment(text: str, folded: str, removed_spans: list[tuple[int, int]], separa
     return _Builder(text, folded, lines, cands, sorted(separators)).run()
 
 
+def _wrap_width(lengths: list[int]) -> int | None:
+    """The line width a hard-wrapped text (copied out of a PDF, or a fixed-width page) is cut at:
+    the commonest length of its long lines, when enough of them share it; None for running text."""
+    long = [n for n in lengths if n >= 20]
+    if len(long) < 8:
+        return None
+    counts: dict[int, int] = {}
+    for n in long:
+        counts[n] = counts.get(n, 0) + 1
+    width = max(counts, key=lambda n: (counts[n], n))
+    share = counts[width] + counts.get(width - 1, 0)
+    return width if share >= max(5, 0.3 * len(long)) else None
+
+
 class _Builder:
     def __init__(self, text, folded, lines, cands, separators):
         self.text, self.f, self.lines, self.cands, self.separators = text, folded, lines, cands, separators
@@ -138,6 +152,9 @@ class _Builder:
         self.st = _State()
         self.cur: int | None = None
         self.prev_end_char = ""
+        self.prev_full = False  # the line before was cut at the width of a hard-wrapped text
+        self.indented = False  # the current line starts with white space: a paragraph's first line
+        self.wrap_width = _wrap_width([ce - cs for _, cs, ce in lines])
         self.field_nodes: set[int] = set()  # preamble entries that are "名称：值" lines
 
     # ---------------------------------------------------------------- main pass
@@ -160,11 +177,13 @@ class _Builder:
             if line_cands and line_cands[0].start == cs:
                 first_taken = self._try(line_cands[0], line_start=True)
             if not first_taken:
+                self.indented = cs > ls and self.f[ls].isspace()
                 self._unnumbered_line(cs, ce)
             for mk in line_cands[1:] if line_cands and line_cands[0].start == cs else line_cands:
                 if mk.start > cs:
                     self._try(mk, line_start=False)
             self.prev_end_char = self.f[ce - 1]
+            self.prev_full = self.wrap_width is not None and ce - cs >= self.wrap_width - 1
         self._finish()
         return self.nodes
 
@@ -197,9 +216,11 @@ class _Builder:
                 if _FIELD_LINE.match(line) and not _PARTY_LINE.match(line) and prev_line_is_field \
                         and not _RECITAL.match(line):
                     return  # 地址：/电话： lines belong to the party above ("鉴于：" opens the recitals)
-                if self.prev_end_char not in TERMINAL and not _FIELD_LINE.match(line) and not prev_line_is_field \
-                        and not _TITLE_LINE.match(line) and len(self.f[prev.start:cs]) > 40:
-                    return  # a wrapped recital line
+                wrapped = self.prev_full and not self.indented and (
+                    not prev_line_is_field or ce - cs < self.wrap_width // 2)  # "电话：138" + "1****672"
+                if self.prev_end_char not in TERMINAL and not _FIELD_LINE.match(line) and not _TITLE_LINE.match(line) \
+                        and (wrapped or not prev_line_is_field and len(self.f[prev.start:cs]) > 40):
+                    return  # a wrapped recital (or field) line
             idx = self._add(Node(cs, "preamble", st.contract))
             if _FIELD_LINE.match(line):
                 self.field_nodes.add(idx)
@@ -208,7 +229,9 @@ class _Builder:
         if cur is None:
             return
         whole_contract = _WHOLE_CONTRACT.match(self.f[cs:ce])
-        if cur.marker is not None and (cur.parent is not None or whole_contract) and self.prev_end_char in TERMINAL:
+        # a line cut at the wrap width after "；" mostly goes on with the same item
+        ended = self.prev_end_char in TERMINAL and not (self.prev_full and self.prev_end_char in ";；")
+        if cur.marker is not None and (cur.parent is not None or whole_contract) and ended:
             # A paragraph after a list item that ended its sentence: it belongs to the list's parent.
             depth = self.nodes[cur.parent].depth + 1 if cur.parent is not None else 0
             self._add(Node(cs, "clause", st.contract, parent=cur.parent, depth=depth))
