@@ -110,6 +110,16 @@ def test_parties_and_contract_type():
     assert r.text[parties["甲方"].span[0]:parties["甲方"].span[1]] == "陈某某"
 
 
+def test_two_parties_on_one_line():
+    r = clause_parser.parse_text("劳务派遣协议书\n甲方(用工单位)：某某电子有限公司 乙方(派遣单位)：某某人力资源有限公司\n"
+                                 "一、派遣人员须年满18周岁。二、甲方每月支付劳务费用五千元。")
+    parties = {p.role: p for p in r.contracts[0].parties}
+    assert (parties["甲方"].alias, parties["甲方"].name) == ("用工单位", "某某电子有限公司")
+    assert (parties["乙方"].alias, parties["乙方"].name) == ("派遣单位", "某某人力资源有限公司")
+    assert r.text[parties["乙方"].span[0]:parties["乙方"].span[1]] == "某某人力资源有限公司"
+    assert fields_of("第一条 派遣人员须年满18周岁，试用期为两周。", "duration")[0].text == "两周"  # 18周岁 is an age
+
+
 @pytest.mark.parametrize("head, kind", [
     ("货物运输保险条款", "保险"),  # the kind is named last in a title
     ("保险代理合同", "委托/代理"),

@@ -141,9 +141,9 @@ def test_repeated_titles_of_sample_contracts_and_table_rows_are_kept():
 
 def test_the_end_of_a_scraped_article_is_noise():
     r = clause_parser.parse_text("第一条 本合同一式两份。\n甲方（盖章）：　　乙方（盖章）：\n（完）\n"
-                                 "本文来源：某某法律网，仅供学习参考。\n相关推荐\n· 房屋租赁合同（个人版）\n· 借款协议书范本\n"
-                                 "上一篇：借款合同范本　　下一篇：租房合同怎么写")
-    assert [x.reason for x in r.removed] == ["end-mark"] + ["web-banner"] * 5
+                                 "本文来源：某某法律网，仅供学习参考。\n温馨提示：本文为网友分享，请结合实际使用。\n相关推荐\n"
+                                 "· 房屋租赁合同（个人版）\n· 借款协议书范本\n上一篇：借款合同范本　　下一篇：租房合同怎么写")
+    assert [x.reason for x in r.removed] == ["end-mark"] + ["web-banner"] * 6
     assert r.clauses[-1].text.endswith("乙方（盖章）：")
 
 

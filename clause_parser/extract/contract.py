@@ -47,8 +47,7 @@ def find_parties(text: str, clauses: list[Clause], contract: int) -> list[Party]
     for c in clauses:
         if c.contract != contract or c.kind != "preamble":
             continue
-        pos = c.span[0]
-        for line in text[c.span[0]:c.span[1]].split("\n"):
+        for pos, line in _party_segments(text[c.span[0]:c.span[1]], c.span[0]):
             m = PARTY_LINE.match(line)
             if m and not _NOT_A_PARTY.search(m.group("label")):
                 role, alias = _side(m.group("label"), m.group("inner"))
@@ -67,8 +66,24 @@ def find_parties(text: str, clauses: list[Clause], contract: int) -> list[Party]
                     seen.add(role)
                     out.append(Party(role=role, alias=None, name=sm.group("name"),
                                      span=(pos + sm.start("name"), pos + sm.end("name"))))
-            pos += len(line) + 1
     return out
+
+
+# "甲方（用工单位）：某某公司 乙方（派遣单位）：某某公司": two parties on one line (a page that lost
+# its line breaks, or a two-column party block)
+_NEXT_SIDE = re.compile(rf"(?<=\S)[ \t\u3000]+(?=(?:{_SIDE})\s*(?:[（(][^）)\n]{{1,10}}[）)])?\s*[:：])")
+
+
+def _party_segments(block: str, base: int):
+    """``(offset, text)`` of each line of ``block``, a line split where a further party starts."""
+    pos = base
+    for line in block.split("\n"):
+        start = 0
+        for m in _NEXT_SIDE.finditer(line):
+            yield pos + start, line[start:m.start()]
+            start = m.end()
+        yield pos + start, line[start:]
+        pos += len(line) + 1
 
 
 _QUALIFIER = re.compile(r"[(（【\[][^()（）【】\[\]]{0,12}[)）】\]]")

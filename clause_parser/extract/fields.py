@@ -155,6 +155,8 @@ def find_durations(text: str, folded: str, taken: list[tuple[int, int]]) -> list
             continue  # 2024年 is a year
         if folded[e:e + 1] == "度" or prev in "第上下本每当同次首末":
             continue  # 上一年度, 第一年, 每月: a point in time or an ordinal, not a length
+        if unit == "周" and folded[e:e + 1] == "岁":
+            continue  # 年满18周岁: an age
         n = m.group("num")
         if n == "半":
             v = Decimal("0.5")
