@@ -317,3 +317,9 @@ def test_an_indented_line_of_a_hard_wrapped_text_starts_a_paragraph():
     r = clause_parser.parse_text("供用热合同\n供热方（甲方）：某热力公司\n用热方（乙方）：某学校\n" + body)
     pre = [c.text.replace("\n", "").strip() for c in r.clauses if c.kind == "preamble"]
     assert pre[-2:] == [LONG_RECITAL, "双方确认已经仔细阅读本合同全部条款，对各方的权利义务理解一致，自愿签订本合同并共同遵守。"]
+
+
+def test_chained_references_inside_a_sentence_are_not_clauses():
+    r = clause_parser.parse_text("第五条 付款\n1. 甲方应支付首付款。\n2. 甲方支付前款第1项费用后，乙方开始施工。\n"
+                                 "3. 乙方违反第三条第一款约定的，应支付违约金。\n4. 尾款在验收后支付。")
+    assert numbers(r) == ["第五条", "1", "2", "3", "4"]
