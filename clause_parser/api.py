@@ -4,10 +4,8 @@ load → normalise → remove noise → segment → classify → export
 """
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
-from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -108,37 +106,11 @@ def parse_text(text: str, *, name: str | None = None, rules: str | os.PathLike |
 
 def _build(text: str, source: Source, removed: list[Removed], *, rules, classifier: str, options: dict,
            name: str | None, pages: list[tuple[int, int]] | None = None) -> ParseResult:
-    with _cyclic_gc_paused():
+    from .gc_pause import cyclic_gc_paused
+
+    with cyclic_gc_paused():
         return _build_result(text, source, removed, rules=rules, classifier=classifier, options=options,
                              pages=pages)
-
-
-@contextmanager
-def _cyclic_gc_paused():
-    """Pause Python's cycle collector while a document is parsed.
-
-    A parse builds some 100 000 objects (clauses, hits, evidence, fields) that all stay alive until
-    it returns, and no reference cycles: every pass of the cycle collector during the parse scans
-    them (and the rest of the heap, spaCy's model included) and frees nothing — 15-20 % of the
-    parse time. Reference counting still frees everything as usual. The collector is resumed even
-    on error, and only if it was running (another thread or the caller may have paused it).
-
-    Re-enabled as it is, the collector would at once scan the whole result, still counted as
-    young (~10 % of a rules-only parse), only to promote it. ``freeze()`` + ``unfreeze()`` hands
-    every tracked object to the oldest generation in constant time instead: a result lives as
-    long as the caller keeps it, which is where the oldest generation's rare full collections
-    look. Skipped when the caller froze objects of their own (``unfreeze`` would thaw them).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            if not gc.get_freeze_count():
-                gc.freeze()
-                gc.unfreeze()
-            gc.enable()
 
 
 def _build_result(text: str, source: Source, removed: list[Removed], *, rules, classifier: str, options: dict,

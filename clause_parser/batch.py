@@ -135,6 +135,8 @@ def _warm_up(options: dict) -> None:
 def _parallel(paths, n, timeout, options, bar):
     from multiprocessing.connection import wait
 
+    from .gc_pause import cyclic_gc_paused
+
     ctx = mp.get_context("spawn" if os.name == "nt" else "fork")
     if ctx.get_start_method() == "fork":
         _warm_up(options)
@@ -153,7 +155,8 @@ def _parallel(paths, n, timeout, options, bar):
                 finished = None
                 if w.conn in ready:
                     try:
-                        finished = w.conn.recv()
+                        with cyclic_gc_paused():  # a result is ~100 000 objects to rebuild, serially, here
+                            finished = w.conn.recv()
                     except (EOFError, OSError):  # the worker died (killed by the OS, crashed)
                         index, path = w.task
                         finished = (index, BatchError(path, "InternalError",
