@@ -35,6 +35,8 @@ def label_of(text, number, classifier="rules"):
     ("第十八条 甲方应在验收合格后十日内开具增值税专用发票。", "第十八条", "fee"),
     ("第十九条 乙方应于2024年5月1日前交付设备并配合甲方验收。", "第十九条", "service"),
     ("第二十条 乙方在合同期满后两年内不得从事与甲方竞争的业务。", "第二十条", "restriction"),
+    # how the contract is amended is other, though it says when an amendment takes effect
+    ("第二十一条 对本合同的任何修改，须经双方书面确认后方可生效。", "第二十一条", "other"),
 ])
 def test_label_hard_cases(text, number, expected):
     assert label_of(text, number) == expected
