@@ -109,7 +109,8 @@ def find_noise(text: str, folded: str, rules_path: Path) -> list[tuple[int, int,
 # field punctuation), is no row of a drawn table, and is neither a numbered clause, a signature
 # line, nor a title that opens a further contract of the file (a party line follows it).
 HEADER_MIN_REPEATS = 3
-_HEADER_SHAPE = re.compile(r"^(?=.*[\u4e00-\u9fff]{2})[^。;,:!?│┃|├┼┤┌┐└┘─━]{4,80}$")  # words, and no table rule
+# words, and no table rule or check box ("□同意　□不同意" recurs in forms)
+_HEADER_SHAPE = re.compile(r"^(?=.*[\u4e00-\u9fff]{2})[^。;,:!?│┃|├┼┤┌┐└┘─━□☐☑■√]{4,80}$")
 _NOT_HEADER = re.compile(
     r"^(第|[一二三四五六七八九十]{1,3}[、.)]|[(]|\d{1,3}[.、)\s]|[①-⑳])|签字|签章|盖章|签名|法定代表人|代表人|年\s*月|^(甲方|乙方|丙方)")
 _PARTY_START = re.compile(r"^(甲方|乙方|丙方|[^\s:。;,]{1,8}(方|人))\s*[(]?[^):]{0,12}[)]?\s*:")

@@ -137,6 +137,8 @@ def test_repeated_titles_of_sample_contracts_and_table_rows_are_kept():
     assert not r.removed and len(r.contracts) == 3
     table = "第一条 货物清单如下：\n" + "\n".join(["│ 名称 │ 数量 │", "├──────┼──────┤"] * 3)
     assert not clause_parser.parse_text(table).removed
+    form = "第一条 乙方意见：\n" + "\n".join(["（1）是否同意延期", "□同意　□不同意"] * 3)
+    assert not clause_parser.parse_text(form).removed
 
 
 def test_the_end_of_a_scraped_article_is_noise():
