@@ -113,6 +113,11 @@ HEADER_MIN_REPEATS = 3
 _HEADER_SHAPE = re.compile(r"^(?=.*[\u4e00-\u9fff]{2})[^。;,:!?│┃|├┼┤┌┐└┘─━□☐☑■√]{4,80}$")
 _NOT_HEADER = re.compile(
     r"^(第|[一二三四五六七八九十]{1,3}[、.)]|[(]|\d{1,3}[.、)\s]|[①-⑳])|签字|签章|盖章|签名|法定代表人|代表人|年\s*月|^(甲方|乙方|丙方)")
+# what a running header names: the issuer, the document, its edition or number — not a section
+# heading ("违约责任"), which may recur in every sample contract of a page
+_HEADER_WORDS = re.compile(r"合同|协议|公司|银行|集团|版|文件|编号|契约|章程|条款|保险|[a-z]{2}-?\d")
+_SPACED = re.compile(r"\S\s{2,}\S")
+_SENTENCE_END = set("。;；!?！？:：")
 _PARTY_START = re.compile(r"^(甲方|乙方|丙方|[^\s:。;,]{1,8}(方|人))\s*[(]?[^):]{0,12}[)]?\s*:")
 
 
@@ -123,16 +128,24 @@ def _running_headers(raws: list[str]) -> set[str]:
         if line:
             counts[line] = counts.get(line, 0) + 1
     candidates = {line for line, n in counts.items()
-                  if n >= HEADER_MIN_REPEATS and _HEADER_SHAPE.match(line) and not _NOT_HEADER.search(line)}
+                  if n >= HEADER_MIN_REPEATS and _HEADER_SHAPE.match(line) and not _NOT_HEADER.search(line)
+                  and _HEADER_WORDS.search(line)}
     if not candidates:
         return candidates
     lines = [raw.strip() for raw in raws]
+    cuts_a_sentence: set[str] = set()
+    prev = ""
     for i, line in enumerate(lines):
         if line in candidates:
             after = [x for x in lines[i + 1:i + 8] if x][:3]
             if any(_PARTY_START.match(x) for x in after):
                 candidates.discard(line)  # the title of a further sample contract
-    return candidates
+            elif prev and prev[-1] not in _SENTENCE_END:
+                cuts_a_sentence.add(line)
+        if line:
+            prev = line
+    # a header sits apart from its page's other part ("某银行　　　　借款合同"), or lands in a sentence
+    return {line for line in candidates if line in cuts_a_sentence or _SPACED.search(line)}
 
 
 def _search(r: _Matcher, line: str):

@@ -113,13 +113,15 @@ def test_contract_sentences_with_web_words_are_kept():
     assert len([c for c in r.clauses if c.number]) == 2
 
 
-def _pdf_like_text(header: str) -> str:
+def _pdf_like_text(header: str, in_sentence: bool = False) -> str:
     body = []
     for n in range(1, 10):
         body.append(f"第{'一二三四五六七八九'[n - 1]}条 乙方应当按照本合同附件所列的标准完成第{n}阶段的工作，并在完成后")
+        if n % 3 == 0 and in_sentence:
+            body.append(header)  # a page break in the middle of a sentence
         body.append("五个工作日内书面通知甲方验收。")
-        if n % 3 == 0:
-            body.append(header)  # a page break in the middle of the next sentence
+        if n % 3 == 0 and not in_sentence:
+            body.append(header)
     return "借款合同\n甲方：某银行\n乙方：某公司\n" + "\n".join(body)
 
 
@@ -129,6 +131,19 @@ def test_a_running_header_repeated_at_page_breaks_is_removed():
     assert [x.reason for x in r.removed] == ["page-header"] * 3
     assert not any("2023年版" in c.text for c in r.clauses)
     assert [c.number for c in r.clauses if c.number][:9] == [f"第{ch}条" for ch in "一二三四五六七八九"]
+
+
+def test_a_centred_title_repeated_inside_sentences_is_a_running_header():
+    r = clause_parser.parse_text(_pdf_like_text("个人借款合同（2023年版）", in_sentence=True))
+    assert [x.reason for x in r.removed] == ["page-header"] * 3
+    assert all(c.text.replace("\n", "").endswith("验收。") for c in r.clauses if c.number)
+
+
+def test_a_section_heading_repeated_in_every_sample_contract_is_kept():
+    sample = ("房屋租赁合同\n出租方：＿＿＿＿\n承租方：＿＿＿＿\n第一条 租金每月人民币＿＿元。\n违约责任\n"
+              "第二条 逾期付租的，每日按租金的千分之一支付违约金。\n第三条 租期一年。\n第四条 本合同一式两份。\n")
+    r = clause_parser.parse_text("\n".join([sample] * 3))
+    assert not r.removed and sum("违约责任" in c.text for c in r.clauses) == 3
 
 
 def test_repeated_titles_of_sample_contracts_and_table_rows_are_kept():
