@@ -118,10 +118,11 @@ _NOT_HEADER = re.compile(
 _HEADER_WORDS = re.compile(r"合同|协议|公司|银行|集团|版|文件|编号|契约|章程|条款|保险|[a-z]{2}-?\d")
 _SPACED = re.compile(r"\S\s{2,}\S")
 _SENTENCE_END = set("。;；!?！？:：")
-_PARTY_START = re.compile(r"^(甲方|乙方|丙方|[^\s:。;,]{1,8}(方|人))\s*[(]?[^):]{0,12}[)]?\s*:")
 
 
 def _running_headers(raws: list[str]) -> set[str]:
+    from .segment.tree import _PARTY_LINE  # the segmenter's test for a party line opening a contract
+
     counts: dict[str, int] = {}
     for raw in raws:
         line = raw.strip()
@@ -138,7 +139,7 @@ def _running_headers(raws: list[str]) -> set[str]:
     for i, line in enumerate(lines):
         if line in candidates:
             after = [x for x in lines[i + 1:i + 8] if x][:3]
-            if any(_PARTY_START.match(x) for x in after):
+            if any(_PARTY_LINE.match(x) for x in after):
                 candidates.discard(line)  # the title of a further sample contract
             elif prev and prev[-1] not in _SENTENCE_END:
                 cuts_a_sentence.add(line)

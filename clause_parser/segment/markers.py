@@ -51,7 +51,7 @@ def cn_to_int(s: str) -> int | None:
     return total + (cur or 0)
 
 
-_ROMAN_FORM = re.compile(r"x{0,3}(ix|iv|v?i{0,3})")
+_ROMAN_FORM = re.compile(r"(?=.)x{0,3}(ix|iv|v?i{0,3})")  # I … XXXIX, well formed
 
 
 def roman_to_int(s: str) -> int | None:
@@ -73,8 +73,6 @@ def to_int(s: str) -> int | None:
 
 _N = f"[{CN_DIGITS}]"
 _UNITS_AFTER_NUMBER = "%‰万亿千元角分倍米吨克斤升度个只件台套份次年月日天周时岁号楼层室栋户期级项款条章节"
-# Guarded by the characters a marker can start with (see regex_guard.first_char_guarded): the
-# thirteen alternatives are otherwise tried at every offset of the document (4-5x slower).
 
 
 def _titled(g: str) -> str:
@@ -83,8 +81,9 @@ def _titled(g: str) -> str:
             rf"\s*(?P<{g}_u>编|部分|章|节|条|款|项|篇)")
 
 
-# The commonest forms first; those that are rare (or start with a rare character) last: every
-# alternative is tried at every offset that passes the first-character guard.
+# Guarded by the characters a marker can start with (see regex_guard.first_char_guarded): the
+# alternatives are otherwise tried at every offset of the document (4-5x slower). The commonest
+# forms come first, the rare ones last: each alternative is tried at every offset the guard passes.
 MARKER_PATTERN = rf"""
     (?P<ti>{_titled("ti")})
   | (?P<en>\b(?P<en_w>article|section|clause|chapter)\s+(?P<en_n>\d{{1,3}}|[ivxlc]{{1,6}})\b\.?)
@@ -199,10 +198,9 @@ def _marker_from_match(m: re.Match, original: str) -> Marker | None:
 
 def _roman(s: int, e: int, letters: str, style: str) -> Marker | None:
     """A Roman-numeral marker (I. / ii) / (iv)), or None when ``letters`` are no Roman number up to 39."""
-    v = roman_to_int(letters)
-    if not v or v > 39 or _ROMAN_FORM.fullmatch(letters) is None:
-        return None  # "vx", "iiii": letters, not a number
-    return Marker(s, e, style, v)
+    if _ROMAN_FORM.fullmatch(letters) is None:
+        return None  # "vx", "iiii", "c": letters, not a number
+    return Marker(s, e, style, roman_to_int(letters))
 
 
 def scan(folded: str, original: str) -> list[Marker]:
