@@ -22,6 +22,9 @@ class NoiseRule:
     regex: re.Pattern
     unless: re.Pattern | None = None
     max_len: int | None = None
+    # ids of rules one of which must have removed the previous non-blank line (a list of links
+    # under "相关推荐" is noise; the same titles alone are not)
+    after: frozenset[str] = frozenset()
 
 
 def load_noise_rules(path: Path) -> list[NoiseRule]:
@@ -37,10 +40,28 @@ def load_noise_rules(path: Path) -> list[NoiseRule]:
             rules.append(NoiseRule(
                 id=r["id"], reason=r.get("reason", r["id"]), scope=r.get("scope", "line"),
                 regex=re.compile(r["regex"]), unless=re.compile(r["unless"]) if r.get("unless") else None,
-                max_len=r.get("max_len")))
+                max_len=r.get("max_len"), after=frozenset(_ids(r.get("after")))))
         except (KeyError, TypeError, re.error) as e:
             raise RulesError(str(path), f"noise rule #{i + 1} is invalid: {e}", "each rule needs id and regex") from None
+    known = {r.id for r in rules}
+    for r in rules:
+        if r.after - known:
+            raise RulesError(str(path), f"noise rule {r.id!r}: 'after' names no rule: {sorted(r.after - known)}",
+                             "list ids of rules in the same file")
+        if r.after and r.scope != "line":
+            raise RulesError(str(path), f"noise rule {r.id!r}: 'after' needs scope: line",
+                             "only a whole removed line can be followed")
     return rules
+
+
+def _ids(value) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    raise TypeError(f"'after' must be a rule id or a list of them, not {value!r}")
 
 
 @lru_cache(maxsize=8)
@@ -57,7 +78,9 @@ class _Matcher(NamedTuple):
     "…合同范本6篇"). The regexes are compiled with ``regex_guard.first_char_guarded``. The fields
     are bound methods: the loop runs some 40 000 times per 200 000 characters."""
 
+    id: str
     reason: str
+    after: frozenset[str]
     max_len: int | None
     search: Callable  # the rule's regex
     unless: Callable | None
@@ -72,7 +95,7 @@ class _Matcher(NamedTuple):
             return first_char_guarded(rx.pattern, rx.flags & ~re.UNICODE)
 
         ends, has = line_prefilters(rule.regex.pattern, rule.regex.flags & ~re.UNICODE)
-        return cls(rule.reason, rule.max_len, guarded(rule.regex).search,
+        return cls(rule.id, rule.reason, rule.after, rule.max_len, guarded(rule.regex).search,
                    guarded(rule.unless).search if rule.unless is not None else None,
                    re.compile(f"[{ends}]", rule.regex.flags).match if ends else None,
                    re.compile(f"[{has}]", rule.regex.flags).search if has and has != ends else None)
@@ -88,19 +111,41 @@ def find_noise(text: str, folded: str, rules_path: Path) -> list[tuple[int, int,
     """``(start, end, reason)`` of every noise span, in document order."""
     line_rules, match_rules = _matchers(str(rules_path))
     out: list[tuple[int, int, str]] = []
+    followers = [r for r in line_rules if r.after]
+    if followers:
+        line_rules = [r for r in line_rules if not r.after]
     raws = folded.split("\n")
     headers = _running_headers(raws)
     pos = 0
+    prev = None  # id of the line rule that removed the previous non-blank line
     for raw in raws:
         line = raw.strip()  # str.strip() strips exactly the characters str.isspace() accepts
         if line:
             s = pos + len(raw) - len(raw.lstrip())
             if line in headers:
                 out.append((s, s + len(line), "page-header"))
+                prev = None
             else:
-                out.extend(_line_noise(folded, line, s, s + len(line), line_rules, match_rules))
+                if prev is not None:
+                    hit = _following(line, prev, followers)
+                    if hit is not None:
+                        out.append((s, s + len(line), hit.reason))
+                        prev = hit.id
+                        pos += len(raw) + 1
+                        continue
+                found, prev = _line_noise(folded, line, s, s + len(line), line_rules, match_rules)
+                out.extend(found)
         pos += len(raw) + 1
     return out
+
+
+def _following(line: str, prev: str, followers: list[_Matcher]) -> _Matcher | None:
+    """The first rule that may follow rule ``prev`` and matches ``line``."""
+    for r in followers:
+        if prev in r.after and (r.max_len is None or len(line) <= r.max_len) and _search(r, line) \
+                and not (r.unless and r.unless(line)):
+            return r
+    return None
 
 
 # Text copied out of a PDF repeats the page's running header ("某某银行　　个人贷款合同（2023年版）")
@@ -159,8 +204,9 @@ def _search(r: _Matcher, line: str):
 
 
 def _line_noise(folded, line, s, e, line_rules, match_rules):
+    """The noise spans in one line, and the id of the line rule that removed it whole (or None)."""
     n = len(line)
-    for reason, max_len, search, unless, ends, has in line_rules:  # _search, inlined: the hot loop
+    for rid, reason, _, max_len, search, unless, ends, has in line_rules:  # _search, inlined: the hot loop
         if max_len is not None and n > max_len:
             continue
         if ends is not None and ends(line, n - 1) is None:
@@ -168,7 +214,7 @@ def _line_noise(folded, line, s, e, line_rules, match_rules):
         if has is not None and has(line) is None:
             continue
         if search(line) and not (unless and unless(line)):
-            return [(s, e, reason)]
+            return [(s, e, reason)], rid
     found = []
     cur = s
     progressed = True
@@ -189,4 +235,4 @@ def _line_noise(folded, line, s, e, line_rules, match_rules):
                     cur += 1
                 progressed = True
                 break
-    return found
+    return found, None

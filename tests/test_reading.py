@@ -164,6 +164,16 @@ def test_the_end_of_a_scraped_article_is_noise():
     assert r.clauses[-1].text.endswith("乙方（盖章）：")
 
 
+def test_a_list_of_links_under_its_heading_is_noise():
+    r = clause_parser.parse_text("第一条 本合同一式两份。\n甲方（签字）：　　乙方（签字）：\n猜你喜欢：\n"
+                                 "车位买卖合同范本\n2. 房屋租赁合同（2024版） 03-05\n\n二手房买卖协议怎么写\n网友评论")
+    assert [x.text for x in r.removed] == ["猜你喜欢：", "车位买卖合同范本", "2. 房屋租赁合同（2024版） 03-05",
+                                           "二手房买卖协议怎么写", "网友评论"]
+    # the same titles without the heading of a link list are the contract's own lines
+    kept = clause_parser.parse_text("车位租赁合同\n甲方：张三\n乙方：李四\n第一条 本合同一式两份。\n附件：\n车位平面图\n车位使用管理协议")
+    assert not kept.removed and kept.clauses[-1].text.endswith("车位使用管理协议")
+
+
 def test_bulleted_contract_text_is_not_a_link():
     r = clause_parser.parse_text("第一条 乙方的义务：\n· 乙方应按时交付货物。\n· 乙方应提供安装服务合同约定的培训。")
     assert not r.removed

@@ -83,6 +83,18 @@ def test_bad_rule_files_say_which_file_and_what(tmp_path, content, problem):
     assert problem in str(e.value) and "fee.yaml" in str(e.value)
 
 
+@pytest.mark.parametrize("rule, problem", [
+    ("{id: x, regex: 'a', after: y}", "'after' names no rule: ['y']"),
+    ("{id: x, regex: 'a', after: x, scope: match}", "'after' needs scope: line"),
+    ("{id: x, regex: 'a', after: 3}", "'after' must be a rule id or a list"),
+])
+def test_bad_noise_rules_say_which_file_and_what(tmp_path, rule, problem):
+    (tmp_path / "noise.yaml").write_text(f"rules:\n  - {rule}\n", encoding="utf-8")
+    with pytest.raises(RulesError) as e:
+        clause_parser.parse_text("第一条 甲", rules=tmp_path)
+    assert problem in str(e.value) and "noise.yaml" in str(e.value)
+
+
 def test_tokeniser_uses_the_contract_dictionary():
     words = [w for w, _, _ in tokenize("违反保密义务的一方应支付违约金并承担违约责任")]
     assert "违约金" in words and "违约责任" in words
