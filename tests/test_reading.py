@@ -174,6 +174,23 @@ def test_a_list_of_links_under_its_heading_is_noise():
     assert not kept.removed and kept.clauses[-1].text.endswith("车位使用管理协议")
 
 
+def test_a_template_pages_file_box_comments_and_footer_are_noise():
+    page = ("第一条 本合同一式两份。\n甲方（签字）：　　乙方（签字）：\n日期：2024-04-18\n"
+            "车位租赁合同范本（通用版）.doc　　文档为doc格式　　推荐度：★★★★☆\n"
+            "第1页 / 共2页　首页　上一页　[1]　2　下一页　尾页\n"
+            "健身小白　2024-04-18\n第一条写得很细，学到了。\n回复 | 赞 6\n"
+            "文章链接：https://www.example.com/a/1.html\n"
+            "关于我们 | 联系我们 | 免责声明 | 网站地图\nCopyright © 2016-2024 某某范文网 版权所有　京ICP备12345678号")
+    r = clause_parser.parse_text(page)
+    assert [x.reason for x in r.removed] == ["web-banner", "web-banner", "comment", "comment", "comment", "web-banner",
+                                             "site-footer", "site-footer"]
+    assert r.clauses[-1].text.endswith("日期：2024-04-18")
+    assert [c.number for c in r.clauses] == ["第一条", None]
+    # a signature line with a date, and a licence clause that names a copyright notice, are contract text
+    kept = clause_parser.parse_text("第一条 乙方不得删除软件中的版权声明（Copyright © 甲方）。\n甲方代表　2024-04-18")
+    assert not kept.removed
+
+
 def test_bulleted_contract_text_is_not_a_link():
     r = clause_parser.parse_text("第一条 乙方的义务：\n· 乙方应按时交付货物。\n· 乙方应提供安装服务合同约定的培训。")
     assert not r.removed
