@@ -116,14 +116,15 @@ def find_noise(text: str, folded: str, rules_path: Path) -> list[tuple[int, int,
         line_rules = [r for r in line_rules if not r.after]
     raws = folded.split("\n")
     headers = _running_headers(raws)
+    toc = _toc_entries(raws) if "目" in folded else ()
     pos = 0
     prev = None  # id of the line rule that removed the previous non-blank line
-    for raw in raws:
+    for i, raw in enumerate(raws):
         line = raw.strip()  # str.strip() strips exactly the characters str.isspace() accepts
         if line:
             s = pos + len(raw) - len(raw.lstrip())
-            if line in headers:
-                out.append((s, s + len(line), "page-header"))
+            if line in headers or i in toc:
+                out.append((s, s + len(line), "page-header" if line in headers else "toc"))
                 prev = None
             else:
                 if prev is not None:
@@ -180,18 +181,57 @@ def _running_headers(raws: list[str]) -> set[str]:
         return candidates
     lines = [raw.strip() for raw in raws]
     cuts_a_sentence: set[str] = set()
+    opens_parties: dict[str, int] = {}
     prev = ""
     for i, line in enumerate(lines):
         if line in candidates:
             after = [x for x in lines[i + 1:i + 8] if x][:3]
             if any(_PARTY_LINE.match(x) for x in after):
-                candidates.discard(line)  # the title of a further sample contract
+                opens_parties[line] = opens_parties.get(line, 0) + 1
             elif prev and prev[-1] not in _SENTENCE_END:
                 cuts_a_sentence.add(line)
         if line:
             prev = line
+    # the title of each sample contract of a page opens a party block each time it recurs; a running
+    # header may happen to stand above the parties on the first page only
+    candidates = {line for line in candidates if 2 * opens_parties.get(line, 0) < counts[line]}
     # a header sits apart from its page's other part ("某银行　　　　借款合同"), or lands in a sentence
     return {line for line in candidates if line in cuts_a_sentence or _SPACED.search(line)}
+
+
+# A table of contents without dot leaders or page numbers ("目录" and a list of headings) is known by
+# its heading and by what follows: short lines with no sentence in them, at least TOC_MIN_ENTRIES,
+# up to the first sentence or field line, or to where the body repeats the first heading.
+TOC_MIN_ENTRIES = 3
+_TOC_HEADING = re.compile(r"^[\[【(]?目\s*[录次][\]】)]?$")
+_TOC_ENTRY = re.compile(r"^[^。;,:!?，；：]{2,40}$")
+_TOC_PAGE = re.compile(r"(\.{3,}|…+|·{3,}|-{4,}|\s)\s*\d{1,4}$")  # "… 12", "\t3": an entry's page
+
+
+def _toc_entries(raws: list[str]) -> set[int]:
+    """Indices of the lines of each such table of contents (its heading line excluded)."""
+    out: set[int] = set()
+    for i, raw in enumerate(raws):
+        if not _TOC_HEADING.match(raw.strip()):
+            continue
+        entries: list[int] = []
+        seen: set[str] = set()
+        paged = None  # whether the entries give page numbers: all do, or none
+        for j in range(i + 1, len(raws)):
+            line = raws[j].strip()
+            if not line:
+                continue
+            key = "".join(line.split())
+            has_page = _TOC_PAGE.search(line) is not None
+            if paged is None:
+                paged = has_page
+            if not (has_page or _TOC_ENTRY.match(line)) or key in seen or has_page != paged:
+                break
+            seen.add(key)
+            entries.append(j)
+        if len(entries) >= TOC_MIN_ENTRIES:
+            out.update(entries)
+    return out
 
 
 def _search(r: _Matcher, line: str):

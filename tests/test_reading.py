@@ -156,6 +156,16 @@ def test_repeated_titles_of_sample_contracts_and_table_rows_are_kept():
     assert not clause_parser.parse_text(form).removed
 
 
+def test_a_running_header_above_the_parties_on_the_first_page_is_still_a_header():
+    page = "\n\n- {n} -\n\n　　　　　　　　　　　　增资扩股协议 · 保密\n\n"
+    text = ("增资扩股协议" + page.format(n=1) + "甲方：某某创业投资合伙企业\n乙方：某某生物科技有限公司\n"
+            "第一条 甲方以现金认购丙方新增注册资本。" + page.format(n=2) + "第二条 乙方应于交割日办理登记。"
+            + page.format(n=3) + "第三条 本协议一式四份。")
+    r = clause_parser.parse_text(text)
+    assert [x.reason for x in r.removed].count("page-header") == 3
+    assert [c.number for c in r.clauses if c.number] == ["第一条", "第二条", "第三条"]
+
+
 def test_the_end_of_a_scraped_article_is_noise():
     r = clause_parser.parse_text("第一条 本合同一式两份。\n甲方（盖章）：　　乙方（盖章）：\n（完）\n"
                                  "本文来源：某某法律网，仅供学习参考。\n温馨提示：本文为网友分享，请结合实际使用。\n相关推荐\n"

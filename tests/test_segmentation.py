@@ -323,3 +323,37 @@ def test_chained_references_inside_a_sentence_are_not_clauses():
     r = clause_parser.parse_text("第五条 付款\n1. 甲方应支付首付款。\n2. 甲方支付前款第1项费用后，乙方开始施工。\n"
                                  "3. 乙方违反第三条第一款约定的，应支付违约金。\n4. 尾款在验收后支付。")
     assert numbers(r) == ["第五条", "1", "2", "3", "4"]
+
+
+def test_a_table_of_contents_without_page_numbers_is_no_clause():
+    body = "第一章 定义与解释\n第一条 本协议所称产品指附件一所列药品。\n第二章 经销授权\n第二条 甲方授权乙方在湖南省内经销产品。\n"
+    toc = "目  录\n\n第一章  定义与解释\n第二章  经销授权\n附件一  产品价格表\n\n"
+    r = clause_parser.parse_text("药品区域经销协议\n" + toc + "甲方：恒川制药股份有限公司\n乙方：湘南医药有限公司\n" + body)
+    assert numbers(r) == ["第一章", "第一条", "第二章", "第二条"]
+    assert [x.reason for x in r.removed] == ["toc"] * 3
+    assert r.clauses[1].text == "目  录"  # the heading stays in the preamble, where a reader sees it
+    # the body may follow the contents at once: it starts where a heading comes round again
+    r = clause_parser.parse_text("目录\n第一章 定义与解释\n第二章 经销授权\n第三章 其他\n" + body)
+    assert numbers(r) == ["第一章", "第一条", "第二章", "第二条"]
+    # contents with page numbers end at the first heading without one
+    r = clause_parser.parse_text("目录\n第一章 定义与解释 …… 1\n第二章 经销授权 …… 2\n第三章 其他 …… 3\n" + body)
+    assert numbers(r) == ["第一章", "第一条", "第二章", "第二条"]
+
+
+def test_a_cover_page_title_set_over_centred_lines_is_one_entry():
+    cover = "\n\n              关于\n      杭州某某生物科技有限公司\n               之\n          增资扩股协议\n\n\n        二〇二四年六月\n\n"
+    r = clause_parser.parse_text(cover + "甲方：苏州某某创业投资合伙企业\n乙方：杭州某某生物科技有限公司\n第一条 甲方以现金认购新增注册资本。")
+    assert [c.text.split() for c in r.clauses[:2]] == [["关于", "杭州某某生物科技有限公司", "之", "增资扩股协议"], ["二〇二四年六月"]]
+    # party lines set far in under a title are each their own entry
+    r = clause_parser.parse_text("房屋租赁契约书\n立契约书人　出租人　林某（以下简称甲方）\n"
+                                 "　　　　　　承租人　某某实业有限公司（以下简称乙方）\n　　　　　　连带保证人　陈某（以下简称丙方）\n"
+                                 "第一条 租赁房屋坐落于某市某路。")
+    assert len([c for c in r.clauses if c.kind == "preamble"]) == 4
+
+
+def test_a_figure_repeating_a_number_in_words_is_no_marker_even_after_a_line_break():
+    r = clause_parser.parse_text("第六条 董事会\n6.1 乙方有权向丙方委派一\n（1）名董事，任期三\n（3）年。\n6.2 丙方应于三十（30）日内办理变更登记。")
+    assert numbers(r) == ["第六条", "6.1", "6.2"]
+    # a list item after a line that ends in a number word is still an item
+    r = clause_parser.parse_text("第一条 付款方式：\n（1）首期支付总价的百分之二\n（2）余款于验收后支付。")
+    assert numbers(r) == ["第一条", "（1）", "（2）"]

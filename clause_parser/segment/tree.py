@@ -12,9 +12,11 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from .markers import Marker, scan
+from .markers import _UNITS_AFTER_NUMBER, CN_DIGITS, Marker, cn_to_int, scan
 
 TERMINAL = set("。.;!?；！？")
+_COUNTED = frozenset(_UNITS_AFTER_NUMBER + "名人位家周个辆间套张")  # what "三十（30）" counts
+CENTRED_INDENT, CENTRED_MAX = 6, 30  # a cover page's line: set this far in, no longer than this
 INLINE_PREV = set(":;。.!?)]_□■】」』\"”'’>")  # after these a squashed marker may start a clause
 _PUNCT_IN_HEADING = re.compile(r"[。;,，、_]|:(?=.)")
 _REF_AFTER = ("的", "之", "中", "所", "约定", "规定", "项下", "第", "及", "和", "或", "至", "、", "内容", "条款", "以", "项", "款", "所述", "已")
@@ -156,6 +158,10 @@ class _Builder:
         self.indented = False  # the current line starts with white space: a paragraph's first line
         self.wrap_width = _wrap_width([ce - cs for _, cs, ce in lines])
         self.field_nodes: set[int] = set()  # preamble entries that are "名称：值" lines
+        self.centred = self.prev_centred = False  # a short line set far in: a cover page's line
+        self.flush_seen = False  # a preamble line not set far in: the cover page, if any, is over
+        self.prev_ce = 0
+        self.pre_len = 0  # characters of the current preamble entry's lines (its white space between them aside)
 
     # ---------------------------------------------------------------- main pass
     def run(self) -> list[Node]:
@@ -176,6 +182,7 @@ class _Builder:
             first_taken = False
             if line_cands and line_cands[0].start == cs:
                 first_taken = self._try(line_cands[0], line_start=True)
+            self.centred = cs - ls >= CENTRED_INDENT and ce - cs <= CENTRED_MAX
             if not first_taken:
                 self.indented = cs > ls and self.f[ls].isspace()
                 self._unnumbered_line(cs, ce)
@@ -184,12 +191,15 @@ class _Builder:
                     self._try(mk, line_start=False)
             self.prev_end_char = self.f[ce - 1]
             self.prev_full = self.wrap_width is not None and ce - cs >= self.wrap_width - 1
+            self.prev_centred = self.centred
+            self.prev_ce = ce
         self._finish()
         return self.nodes
 
     def _new_contract(self):
         self.st = _State(contract=self.st.contract + 1)
         self.cur = None
+        self.flush_seen = False
 
     def _starts_new_contract(self, li: int) -> bool:
         """A title line followed closely by a party block, after a body of clauses."""
@@ -213,15 +223,22 @@ class _Builder:
             prev = self.nodes[self.cur] if self.cur is not None else None
             if prev is not None and prev.kind == "preamble" and prev.contract == st.contract:
                 prev_line_is_field = self.cur in self.field_nodes
+                if self.centred and self.prev_centred and not self.flush_seen and not prev_line_is_field \
+                        and not _FIELD_LINE.match(line) and self.f.count("\n", self.prev_ce, cs) == 1:
+                    self.pre_len += ce - cs
+                    return  # a cover title set over centred lines: "关于" / "某某公司" / "之" / "增资协议"
                 if _FIELD_LINE.match(line) and not _PARTY_LINE.match(line) and prev_line_is_field \
                         and not _RECITAL.match(line):
                     return  # 地址：/电话： lines belong to the party above ("鉴于：" opens the recitals)
                 wrapped = self.prev_full and not self.indented and (
                     not prev_line_is_field or ce - cs < self.wrap_width // 2)  # "电话：138" + "1****672"
                 if self.prev_end_char not in TERMINAL and not _FIELD_LINE.match(line) and not _TITLE_LINE.match(line) \
-                        and (wrapped or not prev_line_is_field and len(self.f[prev.start:cs]) > 40):
+                        and (wrapped or not prev_line_is_field and self.pre_len >= 40):
+                    self.pre_len += ce - cs
                     return  # a wrapped recital (or field) line
             idx = self._add(Node(cs, "preamble", st.contract))
+            self.pre_len = ce - cs
+            self.flush_seen |= not self.centred
             if _FIELD_LINE.match(line):
                 self.field_nodes.add(idx)
             return
@@ -254,11 +271,26 @@ class _Builder:
         # "第二条、租赁期限" opens a line as an article; "第二条、第五条的约定" lists references
         if cited and after.startswith(_REF_AFTER) and not (line_start and after[:1] == "、" and after[1:2] not in "第 "):
             return True
-        if self._prev_char(mk.start) == "第":
+        prev = self._prev_char(mk.start)
+        if prev == "第":
+            return True
+        if mk.style == "pnum" and self._restates(mk):
             return True
         if cited and not line_start and _REF_BEFORE.search(self.f[max(0, mk.start - 6): mk.start].rstrip()):
             return True
         return False
+
+    def _restates(self, mk: Marker) -> bool:
+        """"三十（30）日内": the figure after a number in words repeats it (wrapped lines included)."""
+        i = mk.start
+        while i > 0 and self.f[i - 1].isspace():
+            i -= 1
+        if i == 0 or self.f[i - 1] not in CN_DIGITS or self.f[mk.end:mk.end + 1] not in _COUNTED:
+            return False  # "…百分之二\n（2）按时交货" is the next item
+        j = i
+        while j > 0 and i - j < 6 and self.f[j - 1] in CN_DIGITS:
+            j -= 1
+        return cn_to_int(self.f[j:i]) == mk.value
 
     def _short_heading_before(self, mk: Marker) -> bool:
         """The current clause so far is only a short heading: "一、货物描述1. 货物名称…"."""
