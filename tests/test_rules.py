@@ -28,6 +28,11 @@ def label_of(text, number, classifier="rules"):
     ("第十二条 未经甲方书面同意，乙方不得使用甲方的商标和标识。", "第十二条", "restriction"),
     ("第十二条 未经甲方书面同意，乙方不得将本合同项下的权利义务转让给第三方。", "第十二条", "restriction"),
     ("第十三条 因本合同发生的争议，由甲方所在地有管辖权的人民法院管辖。", "第十三条", "dispute"),
+    # the items of a list speak with the clause that leads into it
+    ("第八条 未经投资方书面同意，公司不得从事下列行为：\n（1）修改公司章程；\n（2）对外提供借款或担保。", "（1）", "restriction"),
+    ("第八条 乙方的义务：\n（1）按约定标准提供保洁服务；\n（2）对甲方的商业秘密负保密义务，不得向第三方泄露。", "（2）", "confidentiality"),
+    # what a contractor pays over is a fee, whatever the old word for paying it
+    ("第三条 承包金及交纳办法\n一、承包金每年分两次交纳，十二月底前交清。", "一", "fee"),
     ("第十四条 本合同适用中华人民共和国法律。", "第十四条", "dispute"),
     ("第十五条 本合同自双方签字盖章之日起生效，有效期一年。", "第十五条", "term"),
     ("第十六条 本合同一式两份，甲乙双方各执一份，具有同等法律效力。", "第十六条", "other"),

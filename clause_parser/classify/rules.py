@@ -26,7 +26,8 @@ CHILDREN_WEIGHT = 0.6  # how much a heading borrows from the mean of its childre
 SCALE = 4.0  # raw evidence → score: 1 - exp(-raw / SCALE)
 FALLBACK_SCORE = 0.05
 HEADING_OWN = 0.5  # a heading's whole text speaks for its section
-PARENT_OWN = 0.35  # a clause that introduces a list ("…有权解除合同：①…") colours its items
+PARENT_OWN = 0.35  # a clause with items below it colours them
+LEAD_IN_OWN = 1.0  # … and one that ends in a colon ("未经同意，乙方不得从事下列行为：") speaks for them
 TYPED_RULES_MIN_SCORE = 0.5  # contract_types cues apply from this type_score (title: 0.9; text cues: ≤ 0.6)
 DIMINISH = 0.5  # the strongest cue counts fully, the next half, the next a quarter …
 
@@ -336,7 +337,8 @@ class RuleClassifier:
         # what a clause says about the clauses below it: its heading, and (less) its own text
         section = {}
         for i in children:
-            f = HEADING_OWN if clauses[i].kind == "heading" else PARENT_OWN
+            c = clauses[i]
+            f = HEADING_OWN if c.kind == "heading" else LEAD_IN_OWN if not c.heading and c.text.rstrip()[-1:] in ":：" else PARENT_OWN
             sec = {l: f * v for l, v in own[i].items()}
             for l, v in head[i].items():
                 sec[l] = sec.get(l, 0.0) + v
