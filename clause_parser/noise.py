@@ -25,6 +25,7 @@ class NoiseRule:
     # ids of rules one of which must have removed the previous non-blank line (a list of links
     # under "相关推荐" is noise; the same titles alone are not)
     after: frozenset[str] = frozenset()
+    contiguous: bool = False  # with ``after``: a blank line ends the chain (a commentary box)
 
 
 def load_noise_rules(path: Path) -> list[NoiseRule]:
@@ -40,7 +41,7 @@ def load_noise_rules(path: Path) -> list[NoiseRule]:
             rules.append(NoiseRule(
                 id=r["id"], reason=r.get("reason", r["id"]), scope=r.get("scope", "line"),
                 regex=re.compile(r["regex"]), unless=re.compile(r["unless"]) if r.get("unless") else None,
-                max_len=r.get("max_len"), after=frozenset(_ids(r.get("after")))))
+                max_len=r.get("max_len"), after=frozenset(_ids(r.get("after"))), contiguous=bool(r.get("contiguous", False))))
         except (KeyError, TypeError, re.error) as e:
             raise RulesError(str(path), f"noise rule #{i + 1} is invalid: {e}", "each rule needs id and regex") from None
     known = {r.id for r in rules}
@@ -48,6 +49,9 @@ def load_noise_rules(path: Path) -> list[NoiseRule]:
         if r.after - known:
             raise RulesError(str(path), f"noise rule {r.id!r}: 'after' names no rule: {sorted(r.after - known)}",
                              "list ids of rules in the same file")
+        if r.contiguous and not r.after:
+            raise RulesError(str(path), f"noise rule {r.id!r}: 'contiguous' needs 'after'",
+                             "name the rules whose lines this one continues")
         if r.after and r.scope != "line":
             raise RulesError(str(path), f"noise rule {r.id!r}: 'after' needs scope: line",
                              "only a whole removed line can be followed")
@@ -81,6 +85,7 @@ class _Matcher(NamedTuple):
     id: str
     reason: str
     after: frozenset[str]
+    contiguous: bool
     max_len: int | None
     search: Callable  # the rule's regex
     unless: Callable | None
@@ -95,7 +100,7 @@ class _Matcher(NamedTuple):
             return first_char_guarded(rx.pattern, rx.flags & ~re.UNICODE)
 
         ends, has = line_prefilters(rule.regex.pattern, rule.regex.flags & ~re.UNICODE)
-        return cls(rule.id, rule.reason, rule.after, rule.max_len, guarded(rule.regex).search,
+        return cls(rule.id, rule.reason, rule.after, rule.contiguous, rule.max_len, guarded(rule.regex).search,
                    guarded(rule.unless).search if rule.unless is not None else None,
                    re.compile(f"[{ends}]", rule.regex.flags).match if ends else None,
                    re.compile(f"[{has}]", rule.regex.flags).search if has and has != ends else None)
@@ -119,31 +124,36 @@ def find_noise(text: str, folded: str, rules_path: Path) -> list[tuple[int, int,
     toc = _toc_entries(raws) if "目" in folded else ()
     pos = 0
     prev = None  # id of the line rule that removed the previous non-blank line
+    blank = False  # a blank line since that one
     for i, raw in enumerate(raws):
         line = raw.strip()  # str.strip() strips exactly the characters str.isspace() accepts
-        if line:
+        if not line:
+            blank = True
+        else:
             s = pos + len(raw) - len(raw.lstrip())
             if line in headers or i in toc:
                 out.append((s, s + len(line), "page-header" if line in headers else "toc"))
                 prev = None
             else:
                 if prev is not None:
-                    hit = _following(line, prev, followers)
+                    hit = _following(line, prev, blank, followers)
                     if hit is not None:
                         out.append((s, s + len(line), hit.reason))
-                        prev = hit.id
+                        prev, blank = hit.id, False
                         pos += len(raw) + 1
                         continue
                 found, prev = _line_noise(folded, line, s, s + len(line), line_rules, match_rules)
                 out.extend(found)
+            blank = False
         pos += len(raw) + 1
     return out
 
 
-def _following(line: str, prev: str, followers: list[_Matcher]) -> _Matcher | None:
-    """The first rule that may follow rule ``prev`` and matches ``line``."""
+def _following(line: str, prev: str, blank: bool, followers: list[_Matcher]) -> _Matcher | None:
+    """The first rule that may follow rule ``prev`` (``blank``: across a blank line) and matches ``line``."""
     for r in followers:
-        if prev in r.after and (r.max_len is None or len(line) <= r.max_len) and _search(r, line) \
+        if prev in r.after and not (blank and r.contiguous) and (r.max_len is None or len(line) <= r.max_len) \
+                and _search(r, line) \
                 and not (r.unless and r.unless(line)):
             return r
     return None
@@ -246,7 +256,7 @@ def _search(r: _Matcher, line: str):
 def _line_noise(folded, line, s, e, line_rules, match_rules):
     """The noise spans in one line, and the id of the line rule that removed it whole (or None)."""
     n = len(line)
-    for rid, reason, _, max_len, search, unless, ends, has in line_rules:  # _search, inlined: the hot loop
+    for rid, reason, _, _, max_len, search, unless, ends, has in line_rules:  # _search, inlined: the hot loop
         if max_len is not None and n > max_len:
             continue
         if ends is not None and ends(line, n - 1) is None:

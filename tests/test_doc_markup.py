@@ -333,3 +333,19 @@ def test_deeply_quoted_markdown_keeps_its_text(tmp_path):
     f.write_text(">" * 30 + " 第一条 乙方应按时交付。\n", encoding="utf-8")
     r = clause_parser.parse(f, classifier="rules")
     assert "乙方应按时交付" in r.text and r.clauses[0].number == "第一条"
+
+
+def test_markdown_saved_as_txt_is_read_as_markdown(tmp_path):
+    # a Notion or wiki page exported as .txt: headings and emphasis would hide the numbering
+    path = tmp_path / "license.txt"
+    path.write_text("# 软件许可协议\n\n**许可方**：甲公司\n\n**被许可方**：乙公司\n\n---\n\n"
+                    "# 第一条 定义\n\n## 1.1 “许可软件”\n\n指甲方开发的仓储管理系统。\n\n"
+                    "# 第二条 费用\n\n- 乙方应于签约后十日内支付许可费。\n\n> 注：费用含税。\n", encoding="utf-8")
+    r = clause_parser.parse(path)
+    assert r.source.format == "md"
+    assert [c.number for c in r.clauses if c.number] == ["第一条", "1.1", "第二条"]
+    assert "#" not in r.text and "**" not in r.text
+    # a plain contract with a few dashes and bullets stays plain text
+    plain = tmp_path / "plain.txt"
+    plain.write_text("第一条 乙方的义务：\n- 按时交货；\n- 提供安装。\n---\n第二条 价款\n# 备注\n", encoding="utf-8")
+    assert clause_parser.parse(plain).source.format == "txt"

@@ -166,6 +166,13 @@ def test_a_running_header_above_the_parties_on_the_first_page_is_still_a_header(
     assert [c.number for c in r.clauses if c.number] == ["第一条", "第二条", "第三条"]
 
 
+def test_a_commentators_box_between_clauses_is_noise():
+    r = clause_parser.parse_text("1. 拍摄内容\n1.1 乙方应拍摄短视频十条。\n\n【律师解读】\n“拍几条、多长”最容易写得模糊，建议：\n"
+                                 "1. 写明数量和时长；\n2. 写明交付格式。\n\n2. 费用\n2.1 总价款为人民币五万元。")
+    assert [c.number for c in r.clauses if c.number] == ["1", "1.1", "2", "2.1"]
+    assert [x.reason for x in r.removed] == ["commentary"] * 4
+
+
 def test_the_end_of_a_scraped_article_is_noise():
     r = clause_parser.parse_text("第一条 本合同一式两份。\n甲方（盖章）：　　乙方（盖章）：\n（完）\n"
                                  "本文来源：某某法律网，仅供学习参考。\n温馨提示：本文为网友分享，请结合实际使用。\n相关推荐\n"

@@ -357,3 +357,15 @@ def test_a_figure_repeating_a_number_in_words_is_no_marker_even_after_a_line_bre
     # a list item after a line that ends in a number word is still an item
     r = clause_parser.parse_text("第一条 付款方式：\n（1）首期支付总价的百分之二\n（2）余款于验收后支付。")
     assert numbers(r) == ["第一条", "（1）", "（2）"]
+
+
+def test_a_bilingual_contract_gives_each_clause_once_with_its_translation():
+    r = clause_parser.parse_text(
+        "第一条 货物 / Article 1 Goods\n1.1 货物为数控加工中心六台。\n1.1 The Goods are six CNC machining centers.\n"
+        "第二条 付款\nArticle 2 Payment\n2.1 买方应在装运前支付全部货款。\n2.1 The Buyer shall pay in full before shipment.\n"
+        "2.2 卖方应提供商业发票。\n2.2 The Seller shall provide a commercial invoice.")
+    assert numbers(r) == ["第一条", "1.1", "第二条", "2.1", "2.2"]
+    assert r.find("2.1").text.endswith("The Buyer shall pay in full before shipment.")
+    # an English contract numbered the same way is not a translation of anything
+    en = clause_parser.parse_text("Article 1 Goods\n1.1 The Goods are six machines.\n1.2 The price is fixed.")
+    assert numbers(en) == ["Article 1", "1.1", "1.2"]

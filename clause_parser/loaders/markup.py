@@ -439,7 +439,21 @@ def markdown_text(source: str, *, name: str | None = None) -> tuple[str, list[Re
     return restore("".join(out.chunks)), [Removed(span=None, text=restore(r.text), reason=r.reason) for r in out.removed]
 
 
-@register_loader("md", extensions=(".md", ".markdown"))
+# A page exported from Notion or a wiki is often saved as .txt: its headings ("## 第三条 保密") and
+# emphasis would hide the numbering from the segmenter. Several ATX headings and several other marks
+# of Markdown (bullets, quotes, tables, rules, **bold**) together are not found in a plain contract.
+_MD_HEADING = re.compile(rb"^#{1,6}[ \t]+\S", re.M)
+_MD_MARK = re.compile(rb"^(?:[-*+][ \t]+\S|>[ \t]?\S|\|.*\|[ \t]*\r?$|(?:-{3,}|\*{3,})[ \t]*\r?$)|\*\*\S", re.M)
+MD_SNIFF_MIN = 3
+
+
+def _sniff_markdown(head: bytes) -> bool:
+    head = head[:65536]
+    return (len(_MD_HEADING.findall(head)) >= MD_SNIFF_MIN and len(_MD_MARK.findall(head)) >= MD_SNIFF_MIN
+            and not _sniff_html(head))
+
+
+@register_loader("md", extensions=(".md", ".markdown"), sniff=_sniff_markdown)
 def load_markdown(data: bytes, *, name: str, encoding: str | None = None, **_options) -> Loaded:
     """Load a contract written in Markdown."""
     source, used = decode(data, name=name, encoding=encoding)

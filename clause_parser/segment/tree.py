@@ -12,11 +12,13 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from .markers import _UNITS_AFTER_NUMBER, CN_DIGITS, Marker, cn_to_int, scan
+from .markers import _UNITS_AFTER_NUMBER, CN_DIGITS, Marker, cn_to_int, number_key, scan
 
 TERMINAL = set("。.;!?；！？")
 _COUNTED = frozenset(_UNITS_AFTER_NUMBER + "名人位家周个辆间套张")  # what "三十（30）" counts
-CENTRED_INDENT, CENTRED_MAX = 6, 30  # a cover page's line: set this far in, no longer than this
+CENTRED_INDENT, CENTRED_MAX = 6, 30
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_LATIN_WORD = re.compile(r"[a-z]{2,}")  # folded text is lower case  # a cover page's line: set this far in, no longer than this
 INLINE_PREV = set(":;。.!?)]_□■】」』\"”'’>")  # after these a squashed marker may start a clause
 _PUNCT_IN_HEADING = re.compile(r"[。;,，、_]|:(?=.)")
 _REF_AFTER = ("的", "之", "中", "所", "约定", "规定", "项下", "第", "及", "和", "或", "至", "、", "内容", "条款", "以", "项", "款", "所述", "已")
@@ -325,6 +327,8 @@ class _Builder:
             return False
         if self._is_reference(mk, line_start):
             return False
+        if self._translates_current(mk):
+            return True  # the line goes on the clause it translates, as its text
         prev = self._prev_char(mk.start)
         if not line_start and prev not in INLINE_PREV and not self._short_heading_before(mk):
             return False
@@ -343,6 +347,21 @@ class _Builder:
         st.last_value[mk.style] = mk.value
         st.numbered += 1
         return True
+
+    def _translates_current(self, mk: Marker) -> bool:
+        """A bilingual contract gives each clause again in English under the same number:
+        "1.1 货物名称…" then "1.1 The name of the Goods…" is one clause."""
+        cur = self.nodes[self.cur] if self.cur is not None else None
+        if cur is None or cur.marker is None or cur.contract != self.st.contract:
+            return False
+        line_end = self.f.find("\n", mk.end)
+        rest = self.f[mk.end: mk.end + 40 if line_end < 0 else min(line_end, mk.end + 40)]
+        if _CJK.search(rest) or len(_LATIN_WORD.findall(self.f, mk.start, mk.end + len(rest))) < 2:
+            return False
+        m = cur.marker
+        if number_key(self.f[mk.start:mk.end]) != number_key(self.f[m.start:m.end]):
+            return False
+        return _CJK.search(self.f, m.end, mk.start) is not None
 
     def _try_annex(self, mk: Marker, line_start: bool) -> bool:
         st = self.st
