@@ -146,6 +146,25 @@ def find_noise(text: str, folded: str, rules_path: Path) -> list[tuple[int, int,
                 out.extend(found)
             blank = False
         pos += len(raw) + 1
+    if "\u200b" in text or "\ufeff" in text:
+        out = sorted(out + _edge_invisibles(text, folded))
+    return out
+
+
+_INVISIBLE = re.compile("[\u200b\ufeff]+")  # zero-width space, byte-order mark: match as white space
+
+
+def _edge_invisibles(text: str, folded: str) -> list[tuple[int, int, str]]:
+    """Zero-width characters at the edge of a line: clauses are trimmed of white space, and these
+    match as white space but are not, so they would be in no clause; they are listed as removed."""
+    out = []
+    for m in _INVISIBLE.finditer(text):
+        s, e = m.span()
+        ls = folded.rfind("\n", 0, s) + 1
+        le = folded.find("\n", e)
+        le = len(folded) if le < 0 else le
+        if not folded[ls:s].strip() or not folded[e:le].strip():
+            out.append((s, e, "invisible"))
     return out
 
 

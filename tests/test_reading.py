@@ -173,6 +173,14 @@ def test_a_commentators_box_between_clauses_is_noise():
     assert [x.reason for x in r.removed] == ["commentary"] * 4
 
 
+@pytest.mark.parametrize("text", ["\ufeff", "\ufeff第一条 甲方应按时付款。", "第一条 甲方应当\n\u200b按时付款。\u200b\n\u200b"])
+def test_zero_width_characters_at_a_line_edge_are_listed_as_removed(text):
+    r = clause_parser.parse_text(text)
+    check_result(r)
+    assert {x.reason for x in r.removed} == {"invisible"}
+    assert all(set(x.text) <= {"\ufeff", "\u200b"} for x in r.removed)
+
+
 def test_the_end_of_a_scraped_article_is_noise():
     r = clause_parser.parse_text("第一条 本合同一式两份。\n甲方（盖章）：　　乙方（盖章）：\n（完）\n"
                                  "本文来源：某某法律网，仅供学习参考。\n温馨提示：本文为网友分享，请结合实际使用。\n相关推荐\n"

@@ -369,3 +369,9 @@ def test_a_bilingual_contract_gives_each_clause_once_with_its_translation():
     # an English contract numbered the same way is not a translation of anything
     en = clause_parser.parse_text("Article 1 Goods\n1.1 The Goods are six machines.\n1.2 The price is fixed.")
     assert numbers(en) == ["Article 1", "1.1", "1.2"]
+
+
+def test_grades_counted_in_words_are_no_marker_after_a_line_break():
+    r = clause_parser.parse_text("第一条 乙方负责机械的小修和\n一、二级技术保养，费用自理。\n第二条 其他未尽事宜另行协商。")
+    assert numbers(r) == ["第一条", "第二条"]
+    assert "一、二级技术保养" in r.find("第一条").text

@@ -18,6 +18,7 @@ TERMINAL = set("。.;!?；！？")
 _COUNTED = frozenset(_UNITS_AFTER_NUMBER + "名人位家周个辆间套张")  # what "三十（30）" counts
 CENTRED_INDENT, CENTRED_MAX = 6, 30
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_GRADES = frozenset("级类等审")
 _LATIN_WORD = re.compile(r"[a-z]{2,}")  # folded text is lower case  # a cover page's line: set this far in, no longer than this
 INLINE_PREV = set(":;。.!?)]_□■】」』\"”'’>")  # after these a squashed marker may start a clause
 _PUNCT_IN_HEADING = re.compile(r"[。;,，、_]|:(?=.)")
@@ -278,6 +279,8 @@ class _Builder:
             return True
         if mk.style == "pnum" and self._restates(mk):
             return True
+        if mk.style == "cn" and self.f[mk.end:mk.end + 1] in CN_DIGITS and self.f[mk.end + 1:mk.end + 2] in _GRADES:
+            return True  # "一、二级保养", "一、二审": grades counted in words, wrapped onto a new line
         if cited and not line_start and _REF_BEFORE.search(self.f[max(0, mk.start - 6): mk.start].rstrip()):
             return True
         return False
