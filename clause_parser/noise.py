@@ -121,7 +121,7 @@ def find_noise(text: str, folded: str, rules_path: Path) -> list[tuple[int, int,
         line_rules = [r for r in line_rules if not r.after]
     raws = folded.split("\n")
     headers = _running_headers(raws)
-    toc = _toc_entries(raws) if "目" in folded else ()
+    toc = _toc_entries(raws) if _TOC_ANYWHERE.search(folded) else ()
     pos = 0
     prev = None  # id of the line rule that removed the previous non-blank line
     blank = False  # a blank line since that one
@@ -233,6 +233,7 @@ def _running_headers(raws: list[str]) -> set[str]:
 # up to the first sentence or field line, or to where the body repeats the first heading.
 TOC_MIN_ENTRIES = 3
 _TOC_HEADING = re.compile(r"^[\[【(]?目\s*[录次][\]】)]?$")
+_TOC_ANYWHERE = re.compile(r"^[ \t]*[\[【(]?目[ \t]*[录次]", re.M)
 _TOC_ENTRY = re.compile(r"^[^。;,:!?，；：]{2,40}$")
 _TOC_PAGE = re.compile(r"(\.{3,}|…+|·{3,}|-{4,}|\s)\s*\d{1,4}$")  # "… 12", "\t3": an entry's page
 
