@@ -181,6 +181,14 @@ def test_zero_width_characters_at_a_line_edge_are_listed_as_removed(text):
     assert all(set(x.text) <= {"\ufeff", "\u200b"} for x in r.removed)
 
 
+def test_samples_on_one_page_are_separated_by_their_numbers_with_a_colon():
+    sample = "{t}\n甲方：张三\n乙方：李四\n第一条 借款金额为人民币一万元。\n第二条 借款期限一年。\n第三条 利率为年3%。\n"
+    r = clause_parser.parse_text("借款合同范本3篇\n本文目录：篇一 个人借款合同　篇二 企业借款合同\n"
+                                 "篇一：" + sample.format(t="个人借款合同") + "篇二：" + sample.format(t="企业借款合同"))
+    assert [c.title for c in r.contracts] == ["个人借款合同", "企业借款合同"]
+    assert [x.reason for x in r.removed] == ["collection-title", "toc", "sample-separator", "sample-separator"]
+
+
 def test_the_end_of_a_scraped_article_is_noise():
     r = clause_parser.parse_text("第一条 本合同一式两份。\n甲方（盖章）：　　乙方（盖章）：\n（完）\n"
                                  "本文来源：某某法律网，仅供学习参考。\n温馨提示：本文为网友分享，请结合实际使用。\n相关推荐\n"

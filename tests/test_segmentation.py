@@ -375,3 +375,18 @@ def test_grades_counted_in_words_are_no_marker_after_a_line_break():
     r = clause_parser.parse_text("第一条 乙方负责机械的小修和\n一、二级技术保养，费用自理。\n第二条 其他未尽事宜另行协商。")
     assert numbers(r) == ["第一条", "第二条"]
     assert "一、二级技术保养" in r.find("第一条").text
+
+
+def test_hand_typed_markers_closed_by_a_colon_or_dash_and_bracketed_numerals():
+    r = clause_parser.parse_text("装修合同\n甲方：张三\n乙方：李四\n【一】工程概况\n1- 工程地址：某小区5栋。\n2- 工期30天。\n"
+                                 "【二】付款\n1：开工付10%；\n2：完工付清。\n甲乙双方按3:1分担，9:30前进场。")
+    assert tree(r) == [("【一】", None), ("1", "【一】"), ("2", "【一】"), ("【二】", None), ("1", "【二】"), ("2", "【二】")]
+    # a ratio or a time at a line's start is no marker
+    r = clause_parser.parse_text("第一条 双方按下列比例分担：\n3:1由甲方承担。\n9:30前进场。")
+    assert numbers(r) == ["第一条"]
+
+
+def test_articles_numbered_in_traditional_financial_numerals():
+    r = clause_parser.parse_text("第壹條 租金\n第貳條 按金\n第參條 通知\n第肆條 其他\n第伍條 擔保\n第陸條 修繕\n第柒條 轉租\n"
+                                 "第捌條 保險\n第玖條 終止\n第拾條 不可抗力\n第拾壹條 爭議\n第拾貳條 擔保\n第拾參條 通知")
+    assert [c.value for c in r.clauses] == list(range(1, 14))

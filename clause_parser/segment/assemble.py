@@ -9,7 +9,7 @@ from ..model import Clause, ContractInfo
 from .tree import Node, _TITLE_LINE
 
 _HEADING_PUNCT = re.compile(r"[。;,，、_:：；]|\s{2,}")
-_TRAILING = "、.,:：，．　 \t"
+_TRAILING = "、.,:：，．　 \t-－"  # "1-品牌型号": a hand-typed closing dash too
 _HEADING_THEN_TEXT = re.compile(r"^\s*([^\s。;,，、:：；_]{2,12})[\s　]+(\S.*)$")
 _HEADING_COLON_TEXT = re.compile(r"^\s*([^\s。;,，、:：；_()（）]{2,8})\s*[:：]\s*(\S.*)$")
 

@@ -13,10 +13,11 @@ from functools import lru_cache
 
 from ..regex_guard import first_char_guarded
 
-CN_DIGITS = "零〇一二三四五六七八九两壹贰叁肆伍陆柒捌玖廿拾佰十百"
+CN_DIGITS = "零〇一二三四五六七八九两壹贰叁参肆伍陆柒捌玖廿拾佰十百"  # 参: 參 (the 大写 3 of Taiwan and Hong Kong) folded
 _CN_VAL = {c: i for i, c in enumerate("零一二三四五六七八九")}
 _CN_VAL.update({c: i for i, c in enumerate("〇壹贰叁肆伍陆柒捌玖")})
 _CN_VAL["两"] = 2
+_CN_VAL["参"] = 3
 _CN_UNIT = {"十": 10, "拾": 10, "百": 100, "佰": 100}
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳㉑㉒㉓㉔㉕㉖㉗㉘㉙㉚㉛㉜㉝㉞㉟"
 PAREN_DIGITS = "⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⑾⑿⒀⒁⒂⒃⒄⒅⒆⒇"
@@ -97,8 +98,9 @@ MARKER_PATTERN = rf"""
   | (?P<cn>(?P<cn_n>{_N}{{1,4}})\s*(?:[、.,](?!\d)|\)))
   | (?<!\d\.)(?<![\d\-])(?P<num>(?P<num_n>\d{{1,5}})\s*(?:[、.](?![\d.])|\)(?!\d))|(?P<num_c>[{DOT_DIGITS}]))
   | (?<![a-z])(?P<lat>(?P<lat_n>[a-z])(?:[.、]|\))(?![a-z]))
-  | (?<![\d.\-])(?P<bare>\d{{1,3}})(?=[ \t]+[^\d\s])
+  | (?<![\d.\-])(?P<bare>\d{{1,3}})(?:(?=[ \t]+[^\d\s])|[:\-](?=[ \t]*[^\d\s:\-]))
   | (?P<tib>[【\[〔]\s*{_titled("tib")}\s*[】\]〕])
+  | (?P<bcn>[【\[〔]\s*(?P<bcn_n>{_N}{{1,4}})\s*[】\]〕])
   | (?P<urom>[{ROMAN_UPPER}{ROMAN_LOWER}])(?:\s*[.、,)]|(?=\s))
   | (?P<prom>\(\s*(?P<prom_n>[ivx]{{2,6}})\s*\))
   | (?P<rom>(?P<rom_n>[ivx](?<![a-z].)[ivx]{{1,5}})(?:[.、]|\))(?![a-z]))
@@ -186,8 +188,11 @@ def _marker_from_match(m: re.Match, original: str) -> Marker | None:
             return Marker(s, e, "num", DOT_DIGITS.index(g("num_c")) + 1)
         style = "nump" if original[e - 1] in ")）" else "num"
         return Marker(s, e, style, int(g("num_n")))
-    if kind == "bare":
+    if kind == "bare":  # "1　定义", and as typed by hand "1：店名…", "1-品牌型号…": at a line's start only
         return Marker(s, e, "num", int(g("bare")), bare=True)
+    if kind == "bcn":  # 【一】工程概况
+        v = cn_to_int(g("bcn_n"))
+        return Marker(s, e, "bcn", v) if v else None
     if kind == "lat":
         ch = original[m.start("lat_n")]
         upper = not ch.islower()
