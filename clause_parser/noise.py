@@ -134,14 +134,10 @@ def find_noise(text: str, folded: str, rules_path: Path) -> list[tuple[int, int,
             if line in headers or i in toc:
                 out.append((s, s + len(line), "page-header" if line in headers else "toc"))
                 prev = None
+            elif prev is not None and (hit := _following(line, prev, blank, followers)) is not None:
+                out.append((s, s + len(line), hit.reason))
+                prev = hit.id
             else:
-                if prev is not None:
-                    hit = _following(line, prev, blank, followers)
-                    if hit is not None:
-                        out.append((s, s + len(line), hit.reason))
-                        prev, blank = hit.id, False
-                        pos += len(raw) + 1
-                        continue
                 found, prev = _line_noise(folded, line, s, s + len(line), line_rules, match_rules)
                 out.extend(found)
             blank = False
@@ -229,8 +225,9 @@ def _running_headers(raws: list[str]) -> set[str]:
 
 
 # A table of contents without dot leaders or page numbers ("目录" and a list of headings) is known by
-# its heading and by what follows: short lines with no sentence in them, at least TOC_MIN_ENTRIES,
-# up to the first sentence or field line, or to where the body repeats the first heading.
+# its heading and by what follows: short lines with no sentence in them (all with a page number, or
+# none), at least TOC_MIN_ENTRIES, up to the first sentence or field line, or to where the body
+# repeats a heading already listed.
 TOC_MIN_ENTRIES = 3
 _TOC_HEADING = re.compile(r"^[\[【(]?目\s*[录次][\]】)]?$")
 _TOC_ANYWHERE = re.compile(r"^[ \t]*[\[【(]?目[ \t]*[录次]", re.M)

@@ -338,7 +338,12 @@ class RuleClassifier:
         section = {}
         for i in children:
             c = clauses[i]
-            f = HEADING_OWN if c.kind == "heading" else LEAD_IN_OWN if not c.heading and c.text.rstrip()[-1:] in ":：" else PARENT_OWN
+            if c.kind == "heading":
+                f = HEADING_OWN
+            elif not c.heading and c.text.rstrip()[-1:] in ":：":
+                f = LEAD_IN_OWN
+            else:
+                f = PARENT_OWN
             sec = {l: f * v for l, v in own[i].items()}
             for l, v in head[i].items():
                 sec[l] = sec.get(l, 0.0) + v

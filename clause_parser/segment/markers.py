@@ -73,7 +73,7 @@ def to_int(s: str) -> int | None:
 
 
 _N = f"[{CN_DIGITS}]"
-_UNITS_AFTER_NUMBER = "%‰万亿千元角分倍米吨克斤升度个只件台套份次年月日天周时岁号楼层室栋户期级项款条章节"
+UNITS_AFTER_NUMBER = "%‰万亿千元角分倍米吨克斤升度个只件台套份次年月日天周时岁号楼层室栋户期级项款条章节"
 
 
 def _titled(g: str) -> str:
@@ -114,7 +114,7 @@ class Marker:
 
     start: int
     end: int  # after the marker and the punctuation that closes it
-    style: str  # family: "ti:条", "cn", "pcn", "num", "nump", "dec2", "pnum", "circ", "lat", "LAT", …
+    style: str  # family: "ti:条", "cn", "pcn", "bcn", "num", "nump", "dec2", "pnum", "circ", "lat", "LAT", …
     value: int
     prefix: tuple[int, ...] = ()  # leading components of a dotted or dashed number
     titled_rank: int | None = None  # rank in the 第X… family
@@ -217,11 +217,11 @@ def scan(folded: str, original: str) -> list[Marker]:
             continue
         nxt = folded[mk.end:mk.end + 1]
         dotted = mk.style.startswith(("dec", "dash"))
-        if dotted and (nxt and nxt in _UNITS_AFTER_NUMBER or nxt.isdigit()):
+        if dotted and (nxt and nxt in UNITS_AFTER_NUMBER or nxt.isdigit()):
             continue  # 1.5万元, 3.2条: a quantity or a reference, not a marker
         if mk.style == "num" and nxt in ("%", "‰"):
             continue
-        if mk.bare and folded[_skip_blanks(folded, mk.end)] in _UNITS_AFTER_NUMBER:
+        if mk.bare and folded[_skip_blanks(folded, mk.end)] in UNITS_AFTER_NUMBER:
             continue  # "3 个月" wrapped to a line start
         out.append(mk)
     return out

@@ -12,14 +12,14 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from .markers import _UNITS_AFTER_NUMBER, CN_DIGITS, Marker, cn_to_int, number_key, scan
+from .markers import CN_DIGITS, UNITS_AFTER_NUMBER, Marker, cn_to_int, number_key, scan
 
 TERMINAL = set("。.;!?；！？")
-_COUNTED = frozenset(_UNITS_AFTER_NUMBER + "名人位家周个辆间套张")  # what "三十（30）" counts
-CENTRED_INDENT, CENTRED_MAX = 6, 30
+_COUNTED = frozenset(UNITS_AFTER_NUMBER + "名人位家周个辆间套张")  # what "三十（30）" counts
+_GRADES = frozenset("级类等审")  # "一、二级": grades, not a list
+CENTRED_INDENT, CENTRED_MAX = 6, 30  # a cover page's line: set this far in, no longer than this
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_GRADES = frozenset("级类等审")
-_LATIN_WORD = re.compile(r"[a-z]{2,}")  # folded text is lower case  # a cover page's line: set this far in, no longer than this
+_LATIN_WORD = re.compile(r"[a-z]{2,}")  # folded text is lower case
 INLINE_PREV = set(":;。.!?)]_□■】」』\"”'’>")  # after these a squashed marker may start a clause
 _PUNCT_IN_HEADING = re.compile(r"[。;,，、_]|:(?=.)")
 _REF_AFTER = ("的", "之", "中", "所", "约定", "规定", "项下", "第", "及", "和", "或", "至", "、", "内容", "条款", "以", "项", "款", "所述", "已")
@@ -274,8 +274,7 @@ class _Builder:
         # "第二条、租赁期限" opens a line as an article; "第二条、第五条的约定" lists references
         if cited and after.startswith(_REF_AFTER) and not (line_start and after[:1] == "、" and after[1:2] not in "第 "):
             return True
-        prev = self._prev_char(mk.start)
-        if prev == "第":
+        if self._prev_char(mk.start) == "第":
             return True
         if mk.style == "pnum" and self._restates(mk):
             return True
