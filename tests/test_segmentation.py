@@ -390,3 +390,12 @@ def test_articles_numbered_in_traditional_financial_numerals():
     r = clause_parser.parse_text("第壹條 租金\n第貳條 按金\n第參條 通知\n第肆條 其他\n第伍條 擔保\n第陸條 修繕\n第柒條 轉租\n"
                                  "第捌條 保險\n第玖條 終止\n第拾條 不可抗力\n第拾壹條 爭議\n第拾貳條 擔保\n第拾參條 通知")
     assert [c.value for c in r.clauses] == list(range(1, 14))
+
+
+def test_a_typed_heading_in_another_style_takes_its_place_in_the_count():
+    r = clause_parser.parse_text("门面转让协议\n甲方：张三\n乙方：李四\n第一条 门面基本情况\n1、位置：某路8号。\n2、面积：50平方米。\n"
+                                 "二、转让内容\n1、剩余租期的承租权。\n第三条 转让费\n1、转让费5万元。")
+    assert [n for n, parent in tree(r) if parent is None] == ["第一条", "二", "第三条"]
+    # an item numbered on from its article in another style is no heading: it says something
+    r = clause_parser.parse_text("第一条 甲方的义务\n（1）提供场地；\n2、提供水电，并按时付款。\n第二条 其他")
+    assert [n for n, parent in tree(r) if parent is None] == ["第一条", "第二条"]

@@ -430,8 +430,13 @@ class _Builder:
                 return None, k
             if line_start and (not stack or st.numbered == 0):
                 return None, 0
+            if line_start and stack and stack[0].rank is None and stack[0].value == v - 1 \
+                    and st.first_seen.get(s, 99) < st.first_seen.get(stack[0].style, 99):
+                return None, 0  # "第三条" after a typed "二、转让内容" that took 第二条's place
             if line_start and s in st.last_value and st.last_value[s] < v <= st.last_value[s] + 3:
                 return None, k
+            if self._renumbers_top(mk, line_start):
+                return None, 0
             return None
         # a style not open right now
         if v == 1:
@@ -452,7 +457,22 @@ class _Builder:
             return None, k
         if line_start and not stack and st.numbered == 0 and v <= 3:
             return None, 0
+        if self._renumbers_top(mk, line_start):
+            return None, 0
         return None
+
+    def _renumbers_top(self, mk: Marker, line_start: bool) -> bool:
+        """A heading in a new style that goes on with the top level's count, as people type
+        contracts: "第一条 …" then "二、转让内容" then "第三条 …"."""
+        stack = self.st.stack
+        if not line_start or not stack or mk.style in self.st.last_value:
+            return False
+        top = stack[0]
+        if top.style == mk.style or top.value != mk.value - 1 or not self._heading_like(top.node):
+            return False
+        nl = self.f.find("\n", mk.end)
+        rest = self.f[mk.end: nl if nl >= 0 else len(self.f)].strip()
+        return 0 < len(rest) <= 20 and not re.search(r"[。;,:]", rest)
 
     @staticmethod
     def _matches_prefix(frame: _Frame, prefix: tuple[int, ...]) -> bool:
