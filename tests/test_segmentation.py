@@ -399,3 +399,16 @@ def test_a_typed_heading_in_another_style_takes_its_place_in_the_count():
     # an item numbered on from its article in another style is no heading: it says something
     r = clause_parser.parse_text("第一条 甲方的义务\n（1）提供场地；\n2、提供水电，并按时付款。\n第二条 其他")
     assert [n for n, parent in tree(r) if parent is None] == ["第一条", "第二条"]
+
+
+def test_a_model_texts_special_part_cites_the_general_parts_numbers_sparsely():
+    general = "第二部分 通用条款\n第一条 定义\n第二条 适用法律\n第三条 监理范围\n第四条 监理内容\n第五条 报酬\n第六条 争议\n"
+    special = ("第三部分 专用条款\n第二条 本合同适用的法律：________。\n1. 国家法律；\n2. 地方法规。\n"
+               "第五条 监理报酬：________元。\n（1）签约后支付30%；\n（2）竣工后付清。\n第六条 争议提交________仲裁委员会。")
+    r = clause_parser.parse_text("委托监理合同\n甲方：某建设公司\n乙方：某监理公司\n第一部分 协议书\n本合同一式两份。\n" + general + special)
+    part = [(n, p) for n, p in tree(r)][tree(r).index(("第三部分", None)):]
+    assert part == [("第三部分", None), ("第二条", "第三部分"), ("1", "第二条"), ("2", "第二条"), ("第五条", "第三部分"),
+                    ("（1）", "第五条"), ("（2）", "第五条"), ("第六条", "第三部分")]
+    # outside such a part, a number used before is still no new article
+    r = clause_parser.parse_text(general + "第二条 适用法律另行约定。")
+    assert numbers(r).count("第二条") == 1

@@ -17,6 +17,7 @@ from .markers import CN_DIGITS, UNITS_AFTER_NUMBER, Marker, cn_to_int, number_ke
 TERMINAL = set("。.;!?；！？")
 _COUNTED = frozenset(UNITS_AFTER_NUMBER + "名人位家周个辆间套张")  # what "三十（30）" counts
 _GRADES = frozenset("级类等审")  # "一、二级": grades, not a list
+_SPECIAL_PART = re.compile(r"专用(合同)?条[款件]|补充条款")
 CENTRED_INDENT, CENTRED_MAX = 6, 30  # a cover page's line: set this far in, no longer than this
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[a-z]{2,}")  # folded text is lower case
@@ -66,6 +67,9 @@ class _State:
     stack: list[_Frame] = field(default_factory=list)
     first_seen: dict[str, int] = field(default_factory=dict)
     last_value: dict[str, int] = field(default_factory=dict)
+    # in a model text's 专用条款 part, articles cite the general part's numbers, sparse and in order
+    # of the general part (第二条, 第四条, 第十五条 …; 2.1, 3.3, 4.1 …): any number already in use is one
+    special_part: int | None = None  # the stack depth of the part's heading
     numbered: int = 0
 
 
@@ -344,6 +348,9 @@ class _Builder:
         parent = st.stack[-1].node if st.stack else None
         depth = self.nodes[parent].depth + 1 if parent is not None else 0
         idx = self._add(Node(mk.start, "clause", st.contract, marker=mk, parent=parent, depth=depth))
+        if mk.style == "ti:部分":
+            nl = self.f.find("\n", mk.end)
+            st.special_part = len(st.stack) if _SPECIAL_PART.search(self.f, mk.end, nl if nl >= 0 else len(self.f)) else None
         st.stack.append(_Frame(mk.style, mk.value, mk.prefix, idx, mk.titled_rank))
         st.first_seen.setdefault(mk.style, len(st.first_seen))
         st.last_value[mk.style] = mk.value
@@ -381,6 +388,15 @@ class _Builder:
 
     def _place(self, mk: Marker, line_start: bool, prev: str):
         """``(None, pop_to)``: keep ``stack[:pop_to]`` and push the marker; None to reject it."""
+        placed = self._place_in_sequence(mk, line_start, prev)
+        st = self.st
+        if placed is None and st.special_part is not None and line_start and mk.style in st.first_seen \
+                and len(st.stack) > st.special_part:
+            return None, self._special_place(mk)
+        return placed
+
+    def _place_in_sequence(self, mk: Marker, line_start: bool, prev: str):
+        """``_place`` for a marker that goes on with, or starts, a count."""
         st = self.st
         stack = st.stack
         s, v = mk.style, mk.value
@@ -460,6 +476,20 @@ class _Builder:
         if self._renumbers_top(mk, line_start):
             return None, 0
         return None
+
+    def _special_place(self, mk: Marker) -> int:
+        """Where a cited number goes in a 专用条款 part: under the nearest open number it extends
+        (3.3.1 under 3.3), else level with the open numbers of its kind or deeper, under the part."""
+        stack, floor = self.st.stack, self.st.special_part + 1
+        if mk.prefix:
+            for k in range(len(stack) - 1, floor - 1, -1):
+                if self._matches_prefix(stack[k], mk.prefix):
+                    return k + 1
+        order = self.st.first_seen[mk.style]
+        k = len(stack)
+        while k > floor and (self.st.first_seen.get(stack[k - 1].style, 99) >= order or mk.prefix):
+            k -= 1
+        return k
 
     def _renumbers_top(self, mk: Marker, line_start: bool) -> bool:
         """A heading in a new style that goes on with the top level's count, as people type
