@@ -16,8 +16,7 @@ from ..regex_guard import first_char_guarded
 CN_DIGITS = "零〇一二三四五六七八九两壹贰叁参肆伍陆柒捌玖廿拾佰十百"  # 参: 參 (the 大写 3 of Taiwan and Hong Kong) folded
 _CN_VAL = {c: i for i, c in enumerate("零一二三四五六七八九")}
 _CN_VAL.update({c: i for i, c in enumerate("〇壹贰叁肆伍陆柒捌玖")})
-_CN_VAL["两"] = 2
-_CN_VAL["参"] = 3
+_CN_VAL.update(两=2, 参=3)
 _CN_UNIT = {"十": 10, "拾": 10, "百": 100, "佰": 100}
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳㉑㉒㉓㉔㉕㉖㉗㉘㉙㉚㉛㉜㉝㉞㉟"
 PAREN_DIGITS = "⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⑾⑿⒀⒁⒂⒃⒄⒅⒆⒇"

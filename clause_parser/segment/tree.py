@@ -315,9 +315,12 @@ class _Builder:
         node = self.nodes[node_index]
         if node.marker is None:
             return False
-        nl = self.f.find("\n", node.marker.end)
-        rest = self.f[node.marker.end: nl if nl >= 0 else len(self.f)].strip()
+        rest = self._rest_of_line(node.marker.end).strip()
         return len(rest) <= 20 and not re.search(r"[。;,]", rest)
+
+    def _rest_of_line(self, pos: int) -> str:
+        nl = self.f.find("\n", pos)
+        return self.f[pos: nl if nl >= 0 else len(self.f)]
 
     def _try(self, mk: Marker, line_start: bool) -> bool:
         if mk.alt is None:
@@ -349,8 +352,7 @@ class _Builder:
         depth = self.nodes[parent].depth + 1 if parent is not None else 0
         idx = self._add(Node(mk.start, "clause", st.contract, marker=mk, parent=parent, depth=depth))
         if mk.style == "ti:部分":
-            nl = self.f.find("\n", mk.end)
-            st.special_part = len(st.stack) if _SPECIAL_PART.search(self.f, mk.end, nl if nl >= 0 else len(self.f)) else None
+            st.special_part = len(st.stack) if _SPECIAL_PART.search(self._rest_of_line(mk.end)) else None
         st.stack.append(_Frame(mk.style, mk.value, mk.prefix, idx, mk.titled_rank))
         st.first_seen.setdefault(mk.style, len(st.first_seen))
         st.last_value[mk.style] = mk.value
@@ -363,8 +365,7 @@ class _Builder:
         cur = self.nodes[self.cur] if self.cur is not None else None
         if cur is None or cur.marker is None or cur.contract != self.st.contract:
             return False
-        line_end = self.f.find("\n", mk.end)
-        rest = self.f[mk.end: mk.end + 40 if line_end < 0 else min(line_end, mk.end + 40)]
+        rest = self._rest_of_line(mk.end)[:40]
         if _CJK.search(rest) or len(_LATIN_WORD.findall(self.f, mk.start, mk.end + len(rest))) < 2:
             return False
         m = cur.marker
@@ -376,8 +377,7 @@ class _Builder:
         st = self.st
         if not line_start or st.numbered == 0:
             return False
-        nl = self.f.find("\n", mk.end)
-        rest = self.f[mk.end: nl if nl >= 0 else len(self.f)].strip()
+        rest = self._rest_of_line(mk.end).strip()
         if len(rest) > 40 or rest.startswith(_REF_AFTER):
             return False
         st.stack.clear()
@@ -485,9 +485,10 @@ class _Builder:
             for k in range(len(stack) - 1, floor - 1, -1):
                 if self._matches_prefix(stack[k], mk.prefix):
                     return k + 1
+            return floor
         order = self.st.first_seen[mk.style]
         k = len(stack)
-        while k > floor and (self.st.first_seen.get(stack[k - 1].style, 99) >= order or mk.prefix):
+        while k > floor and self.st.first_seen.get(stack[k - 1].style, 99) >= order:
             k -= 1
         return k
 
@@ -500,8 +501,7 @@ class _Builder:
         top = stack[0]
         if top.style == mk.style or top.value != mk.value - 1 or not self._heading_like(top.node):
             return False
-        nl = self.f.find("\n", mk.end)
-        rest = self.f[mk.end: nl if nl >= 0 else len(self.f)].strip()
+        rest = self._rest_of_line(mk.end).strip()
         return 0 < len(rest) <= 20 and not re.search(r"[。;,:]", rest)
 
     @staticmethod
