@@ -43,6 +43,11 @@ def label_of(text, number, classifier="rules"):
     ("第二十条 乙方在合同期满后两年内不得从事与甲方竞争的业务。", "第二十条", "restriction"),
     # how the contract is amended is other, though it says when an amendment takes effect
     ("第二十一条 对本合同的任何修改，须经双方书面确认后方可生效。", "第二十一条", "other"),
+    # a disclaimer limits liability; transferring what the contract is about is its subject
+    ("一、免责声明\n1.1 因黑客攻击、电信故障导致服务中断的，平台不承担责任。", "一", "breach"),
+    ("一、应收账款转让\n1.1 乙方将其对买方的应收账款转让给甲方。", "一", "service"),
+    ("一、转让限制\n1.1 未经甲方同意，乙方不得转让本合同项下的权利。", "一", "restriction"),
+    ("第一条 特许经营期\n1.1 本项目特许经营期为三十年，自运营日起算。", "1.1", "term"),
 ])
 def test_label_hard_cases(text, number, expected):
     assert label_of(text, number) == expected
@@ -135,3 +140,21 @@ def test_user_rules_can_add_cues_for_a_kind_of_contract(tmp_path):
     assert clause_parser.parse_text(SALE, rules=tmp_path, classifier="rules").find("（一）").label == "restriction"
     # the cue counts only in that kind of contract
     assert clause_parser.parse_text(INSURANCE, rules=tmp_path, classifier="rules").find("（一）").label == "service"
+
+
+DPA = ("个人信息委托处理协议\n甲方：某商贸有限公司\n乙方：某云计算有限公司\n"
+       "第一条 委托处理的范围\n1. 处理方式：存储、检索、统计分析。\n2. 个人信息种类：姓名、手机号码、收货地址。\n"
+       "第二条 安全保障措施\n1. 乙方应对委托数据进行加密存储，并建立访问控制和操作审计机制。\n"
+       "2. 发生个人信息安全事件的，乙方应在24小时内通知甲方。\n"
+       "第三条 费用\n本协议项下的处理费用已包含在主合同服务费中。")
+
+
+@pytest.mark.parametrize("classifier", ["rules", "ensemble"])
+def test_in_a_data_processing_agreement_protection_is_confidentiality_and_processing_its_service(classifier):
+    r = clause_parser.parse_text(DPA, classifier=classifier)
+    assert r.contracts[0].type == "数据处理"
+    first, second = (c for c in r.clauses if c.parent is not None and c.number == "1")
+    assert first.label == "service"  # what is processed mentions personal data, and is the work itself
+    assert second.label == "confidentiality" and r.find("第二条").label == "confidentiality"
+    rules = {e.rule for e in second.labels[0].evidence}
+    assert rules & {"confidentiality.keywords[数据处理]:加密", "confidentiality.keywords[数据处理]:访问控制"}

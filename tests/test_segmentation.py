@@ -412,3 +412,21 @@ def test_a_model_texts_special_part_cites_the_general_parts_numbers_sparsely():
     # outside such a part, a number used before is still no new article
     r = clause_parser.parse_text(general + "第二条 适用法律另行约定。")
     assert numbers(r).count("第二条") == 1
+
+
+def test_a_reference_wrapped_after_its_di_is_no_marker():
+    r = clause_parser.parse_text("一、解除\n（一）双方协商一致的，可以解除本合同。\n（二）乙方有下列情形之一的，甲方可解除本合同：\n"
+                                 "1. 逾期超过30日的；\n2. 违反第四条第\n（四）项约定的。\n"
+                                 "（三）任何一方需提前解除的，应提前30日通知对方。\n（四）本合同解除不影响结算条款的效力。")
+    assert tree(r) == [("一", None), ("（一）", "一"), ("（二）", "一"), ("1", "（二）"), ("2", "（二）"), ("（三）", "一"),
+                       ("（四）", "一")]
+    assert r.find("2").text.endswith("（四）项约定的。")
+
+
+def test_numbered_recitals_belong_to_the_preamble():
+    r = clause_parser.parse_text("合作协议\n甲方：某科技公司\n乙方：某医院\n鉴于：\n1. 甲方系依法设立的医疗器械企业；\n"
+                                 "2. 乙方拟采购甲方的设备并委托甲方提供维护服务。\n"
+                                 "第一条 合作内容\n1. 甲方向乙方提供设备维护服务。\n2. 乙方提供场地。")
+    kinds = [(c.number, c.kind) for c in r.clauses if c.number]
+    assert kinds == [("1", "preamble"), ("2", "preamble"), ("第一条", "heading"), ("1", "clause"), ("2", "clause")]
+    assert [c.label for c in r.clauses if c.kind == "preamble"] == ["other"] * 6

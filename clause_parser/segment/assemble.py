@@ -117,8 +117,34 @@ def assemble(text: str, nodes: list[Node], removed: list[tuple[int, int]]) -> tu
         clauses.append(Clause(
             id="", parent=None, level=0, contract=nd.contract, kind=kind,
             number=number, value=value, path=[], heading=heading, text=own, span=(s, e)))
+    _mark_recitals(clauses, parents)
     _number_tree(clauses, parents)
     return clauses, _contracts(text, clauses)
+
+
+# "鉴于：", "双方确认，本协议系基于下列事实订立："
+_RECITALS_LEAD = re.compile(r"^(鉴于|兹因|兹鉴于)[^。;；]{0,40}[:：]$|^[^。;；]{0,30}(下列|以下|如下)(事实|背景|情况)[^。;；]{0,10}[:：]$")
+_DIGITS = re.compile(r"[\d一二三四五六七八九十百零〇两]+")
+
+
+def _mark_recitals(clauses: list[Clause], parents: list[int | None]) -> None:
+    """"鉴于：" and the numbered list under it ("1. 甲方系…；2. 乙方系…") are the preamble's
+    recitals, not the contract's first clauses: the items take the kind ``preamble``."""
+    for i, c in enumerate(clauses):
+        if c.kind != "preamble" or not _RECITALS_LEAD.match(c.text.strip()):
+            continue
+        style, value = None, None
+        for j in range(i + 1, len(clauses)):
+            item = clauses[j]
+            if item.contract != c.contract or item.number is None:
+                break
+            if parents[j] is not None:
+                continue  # an item's own sub-list
+            shape = _DIGITS.sub("#", item.number)
+            if item.kind != "clause" or (style is not None and (shape != style or item.value != value + 1)):
+                break
+            style, value = shape, item.value
+            item.kind = "preamble"
 
 
 def _number_tree(clauses: list[Clause], parents: list[int | None]) -> None:

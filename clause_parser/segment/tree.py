@@ -280,6 +280,8 @@ class _Builder:
             return True
         if self._prev_char(mk.start) == "第":
             return True
+        if line_start and self.f[:mk.start].rstrip()[-1:] == "第":
+            return True  # "违反第四条第\n（四）项约定": a reference wrapped onto the next line
         if mk.style == "pnum" and self._restates(mk):
             return True
         if mk.style == "cn" and self.f[mk.end:mk.end + 1] in CN_DIGITS and self.f[mk.end + 1:mk.end + 2] in _GRADES:
