@@ -430,3 +430,18 @@ def test_numbered_recitals_belong_to_the_preamble():
     kinds = [(c.number, c.kind) for c in r.clauses if c.number]
     assert kinds == [("1", "preamble"), ("2", "preamble"), ("第一条", "heading"), ("1", "clause"), ("2", "clause")]
     assert [c.label for c in r.clauses if c.kind == "preamble"] == ["other"] * 6
+
+
+def test_rows_of_a_table_typed_in_text_stay_in_their_clause():
+    r = clause_parser.parse_text("第八条 付款\n8.1 付款节点如下：\n序号 | 节点 | 比例\n1    | 预付款 | 10%\n2    | 到货款 | 40%\n"
+                                 "8.2 每期付款前乙方应开具发票。")
+    assert numbers(r) == ["第八条", "8.1", "8.2"]
+    assert "2    | 到货款 | 40%" in r.find("8.1").text
+
+
+def test_a_list_of_annexes_wrapped_in_a_sentence_opens_no_attachment():
+    r = clause_parser.parse_text("第一条 服务\n乙方提供运维服务。\n第二条 其他\n2.1 下列文件构成本合同的组成部分：附件一《技术规范》、\n"
+                                 "附件二《考核办法》、附件三《报价单》。\n2.2 本合同附件包括：\n"
+                                 "附件1《设备清单》；附件2《保密承诺书》。附件与本合同具有同等效力。\n\n附件一：技术规范\n1. 系统可用率不低于99.9%。")
+    assert [(c.number, c.kind) for c in r.clauses if c.kind == "attachment"] == [("附件一", "attachment")]
+    assert r.find("2.2").text.endswith("附件与本合同具有同等效力。")

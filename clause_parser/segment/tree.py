@@ -35,6 +35,8 @@ _SIGNATURE_WORDS = re.compile(r"签字|签章|盖章|签名|签署|\(章\)|法�
 # A paragraph about the contract as a whole ("本合同一式两份…") after an article is not that article's.
 _WHOLE_CONTRACT = re.compile(r"^(本|此)(合同|协议|合约|契约)")
 _RECITAL = re.compile(r"^(鉴于|兹因|兹有|兹就)")
+_TABLE_ROW = re.compile(r"^[^|│┃\n]*[|│┃][^|│┃\n]*[|│┃]")  # two cell rules on the line
+_ANNEX_LISTED = re.compile(r"^[:]?\s*《[^》\n]{1,30}》\s*[、,;。]")  # 《title》 and the sentence goes on
 _DATE_LINE = re.compile(r"^[_\s]*(\d{2,4}|[_\s]+)?\s*年[_\s\d]*月[_\s\d]*日[.。]?$")
 
 
@@ -336,6 +338,8 @@ class _Builder:
         st = self.st
         if mk.style == "pian" or (mk.bare and not line_start):
             return False
+        if _TABLE_ROW.match(self._rest_of_line(mk.start)):
+            return False  # "1 | 预付款 | 10% | 20,000": a row of a table typed in text, in its clause
         if self._is_reference(mk, line_start):
             return False
         if self._translates_current(mk):
@@ -380,8 +384,8 @@ class _Builder:
         if not line_start or st.numbered == 0:
             return False
         rest = self._rest_of_line(mk.end).strip()
-        if len(rest) > 40 or rest.startswith(_REF_AFTER):
-            return False
+        if len(rest) > 40 or rest.startswith(_REF_AFTER) or _ANNEX_LISTED.match(rest) or self.prev_end_char in "、,":
+            return False  # "…附件一《技术规范》、\n附件二《考核办法》。": a list of annexes wrapped in a sentence
         st.stack.clear()
         idx = self._add(Node(mk.start, "attachment", st.contract, marker=mk))
         st.stack.append(_Frame("annex", mk.value, (), idx, -1))
