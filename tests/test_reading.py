@@ -227,3 +227,19 @@ def test_a_template_pages_file_box_comments_and_footer_are_noise():
 def test_bulleted_contract_text_is_not_a_link():
     r = clause_parser.parse_text("第一条 乙方的义务：\n· 乙方应按时交付货物。\n· 乙方应提供安装服务合同约定的培训。")
     assert not r.removed
+
+
+def test_a_template_pages_editor_tips_download_notice_and_one_line_comments_are_noise():
+    page = ("个人借款合同范本\n小编提醒，签订借款合同时要注意以下几点：\n1、借款金额应大小写一致；\n2、利率不要超过法定上限。\n\n"
+            "借款合同\n出借人（甲方）：张三\n借款人（乙方）：李四\n第一条 借款金额为人民币一万元。\n第二条 借款期限一年。\n"
+            "第三条 本合同一式两份。\n甲方（签字）：　　乙方（签字）：\n"
+            "相关合同范本：\n1. 简单个人借款合同下载（Word版）\n[借款合同] 企业借款合同范本（2024版）\n\n"
+            "下载须知：\n1．本站文档均为DOC格式，可直接编辑；\n2．普通用户每日可免费下载3篇。\n\n用户留言（2）\n"
+            "采购部的老刘：第一条写得很清楚，直接就能用。　　2024-05-06\n　　商务君 回复：感谢支持。")
+    r = clause_parser.parse_text(page)
+    assert [c.number for c in r.clauses if c.number] == ["第一条", "第二条", "第三条"]
+    assert len(r.contracts) == 1
+    assert [x.reason for x in r.removed] == ["commentary"] * 3 + ["web-banner"] * 6 + ["counter", "comment", "comment"]
+    # a signature line with a date and a colon is contract text
+    kept = clause_parser.parse_text("第一条 本合同一式两份。\n甲方代表：张三　　2024-04-18")
+    assert not kept.removed

@@ -48,6 +48,10 @@ def label_of(text, number, classifier="rules"):
     ("一、应收账款转让\n1.1 乙方将其对买方的应收账款转让给甲方。", "一", "service"),
     ("一、转让限制\n1.1 未经甲方同意，乙方不得转让本合同项下的权利。", "一", "restriction"),
     ("第一条 特许经营期\n1.1 本项目特许经营期为三十年，自运营日起算。", "1.1", "term"),
+    # what a list under "不得有下列行为：" names is prohibited, even in a section of duties
+    ("第一章 业主的权利和义务\n第一条 业主在物业管理区域内不得有下列行为：\n（一）擅自改变房屋结构和设计用途；\n"
+     "（二）占用物业共用部位。", "（一）", "restriction"),
+    ("第一章 专项维修资金\n第一条 专项维修资金专项用于共用部位的维修和更新。", "第一章", "fee"),
 ])
 def test_label_hard_cases(text, number, expected):
     assert label_of(text, number) == expected

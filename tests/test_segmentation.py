@@ -445,3 +445,16 @@ def test_a_list_of_annexes_wrapped_in_a_sentence_opens_no_attachment():
                                  "附件1《设备清单》；附件2《保密承诺书》。附件与本合同具有同等效力。\n\n附件一：技术规范\n1. 系统可用率不低于99.9%。")
     assert [(c.number, c.kind) for c in r.clauses if c.kind == "attachment"] == [("附件一", "attachment")]
     assert r.find("2.2").text.endswith("附件与本合同具有同等效力。")
+
+
+def test_rows_of_a_table_set_out_with_spaces_stay_in_their_clause():
+    r = clause_parser.parse_text("第一条 产品名称、数量、价款：\n序号　　品名　　　规格　　　单位　　数量　　单价\n"
+                                 "1　　球阀　　　DN50　　　台　　200　　386.00\n2　　闸阀　　　DN100　　台　　120　　1150.00\n"
+                                 "第二条 质量标准\n1. 按国家标准执行。")
+    assert numbers(r) == ["第一条", "第二条", "1"]
+    assert "2　　闸阀" in r.find("第一条").text
+
+
+def test_a_number_closing_a_bracket_in_a_heading_is_no_marker():
+    r = clause_parser.parse_text("1. 里程碑\n(1) 里程碑一（M1）：原型设计经甲方确认，期限为第30日；\n(2) 里程碑二（M2）：开发完成。")
+    assert tree(r) == [("1", None), ("(1)", "1"), ("(2)", "1")]

@@ -28,6 +28,7 @@ FALLBACK_SCORE = 0.05
 HEADING_OWN = 0.5  # a heading's whole text speaks for its section
 PARENT_OWN = 0.35  # a clause with items below it colours them
 LEAD_IN_OWN = 1.0  # … and one that ends in a colon ("未经同意，乙方不得从事下列行为：") speaks for them
+LEAD_IN_MIN_HEADING = 12  # a longer "heading" ending in a colon is such a lead-in ("付款方式：" is a heading)
 TYPED_RULES_MIN_SCORE = 0.5  # contract_types cues apply from this type_score (title: 0.9; text cues: ≤ 0.6)
 DIMINISH = 0.5  # the strongest cue counts fully, the next half, the next a quarter …
 
@@ -338,10 +339,10 @@ class RuleClassifier:
         section = {}
         for i in children:
             c = clauses[i]
-            if c.kind == "heading":
+            if c.text.rstrip()[-1:] in ":：" and (not c.heading or len(c.heading) > LEAD_IN_MIN_HEADING):
+                f = LEAD_IN_OWN  # "业主不得有下列行为：" reads as a short heading, but it is a lead-in
+            elif c.kind == "heading":
                 f = HEADING_OWN
-            elif not c.heading and c.text.rstrip()[-1:] in ":：":
-                f = LEAD_IN_OWN
             else:
                 f = PARENT_OWN
             sec = {l: f * v for l, v in own[i].items()}

@@ -36,6 +36,17 @@ _SIGNATURE_WORDS = re.compile(r"签字|签章|盖章|签名|签署|\(章\)|法�
 _WHOLE_CONTRACT = re.compile(r"^(本|此)(合同|协议|合约|契约)")
 _RECITAL = re.compile(r"^(鉴于|兹因|兹有|兹就)")
 _TABLE_ROW = re.compile(r"^[^|│┃\n]*[|│┃][^|│┃\n]*[|│┃]")  # two cell rules on the line
+_CELL_GAP = re.compile(r"\S[ \t]{2,}(?=\S)")
+_SENTENCE_MARK = re.compile(r"[。;]|,(?!\d)")
+
+
+def _table_row(line: str) -> bool:
+    """A row of a table typed in text: cells between rules ("1 | 预付款 | 10%"), or five and more
+    cells set apart by runs of spaces ("1　　球阀　　DN50　　台　　200"), with no sentence in them."""
+    if _TABLE_ROW.match(line):
+        return True
+    return len(_CELL_GAP.findall(line)) >= 4 and not _SENTENCE_MARK.search(line)
+
 _ANNEX_LISTED = re.compile(r"^[:]?\s*《[^》\n]{1,30}》\s*[、,;。]")  # 《title》 and the sentence goes on
 _DATE_LINE = re.compile(r"^[_\s]*(\d{2,4}|[_\s]+)?\s*年[_\s\d]*月[_\s\d]*日[.。]?$")
 
@@ -313,7 +324,9 @@ class _Builder:
             return False
         own = self.f[cur.marker.end: mk.start].strip()
         # 之一 / 其二 are words ("因下列原因之一，…"): a heading does not end in 之 or 其
-        return 0 < len(own) <= 15 and own[-1] not in "之其" and not re.search(r"[。;,，、:.!?\n]", own)
+        # nor in an open bracket: "里程碑一（M1）" closes it, it numbers nothing
+        return 0 < len(own) <= 15 and own[-1] not in "之其" and not re.search(r"[。;,，、:.!?\n]", own) \
+            and own.count("(") <= own.count(")")
 
     def _heading_like(self, node_index: int) -> bool:
         node = self.nodes[node_index]
@@ -338,7 +351,7 @@ class _Builder:
         st = self.st
         if mk.style == "pian" or (mk.bare and not line_start):
             return False
-        if _TABLE_ROW.match(self._rest_of_line(mk.start)):
+        if line_start and _table_row(self._rest_of_line(mk.start)):
             return False  # "1 | 预付款 | 10% | 20,000": a row of a table typed in text, in its clause
         if self._is_reference(mk, line_start):
             return False
