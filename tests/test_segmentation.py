@@ -454,3 +454,34 @@ def test_a_list_of_annexes_wrapped_in_a_sentence_opens_no_attachment():
 def test_a_number_closing_a_bracket_in_a_heading_is_no_marker():
     r = clause_parser.parse_text("1. 里程碑\n(1) 里程碑一（M1）：原型设计经甲方确认，期限为第30日；\n(2) 里程碑二（M2）：开发完成。")
     assert tree(r) == [("1", None), ("(1)", "1"), ("(2)", "1")]
+
+
+def test_a_questions_points_before_the_contract_are_not_its_clauses():
+    qa = ("我和朋友合伙开店，想问：\n1.赚了钱怎么分；\n2.以后有人想退出怎么办；\n3.他会不会另开一家。\n求一份范本！\n"
+          "合伙协议\n甲方：张三\n乙方：李四\n第一条 合伙经营餐馆。\n第二条 盈余按出资比例分配。\n第三条 退伙应提前三十日通知。")
+    r = clause_parser.parse_text(qa)
+    assert numbers(r) == ["第一条", "第二条", "第三条"] and len(r.contracts) == 1
+    assert [p.role for p in r.contracts[0].parties] == ["甲方", "乙方"]
+    # a model text's own numbered notes before it are its clauses, as its annotators read them
+    notes = "使用说明\n1．本文本为示范文本。\n2．空白处由双方填写。\n3．□为选择项。\n" + qa.split("求一份范本！\n")[1]
+    assert numbers(clause_parser.parse_text(notes))[:3] == ["1", "2", "3"]
+
+
+def test_two_parties_named_with_numbers_are_no_marker():
+    r = clause_parser.parse_text("第一条 赠与\n1. 甲方一、甲方二对本次赠与意思表示一致。\n2. 乙方应当对甲方一、甲方二履行赡养义务。")
+    assert tree(r) == [("第一条", None), ("1", "第一条"), ("2", "第一条")]
+
+
+def test_a_schedules_lettered_dotted_numbers_nest_under_it():
+    r = clause_parser.parse_text("1. 服务\n1.1 乙方提供云主机服务。\n附件一 服务等级协议\nA.1 适用范围：云主机。\nA.2 服务可用性\n"
+                                 "A.2.1 可用性按月计算。\nA.2.2 乙方承诺可用性不低于A.1条所述标准。\nA.3 服务抵扣")
+    assert tree(r) == [("1", None), ("1.1", "1"), ("附件一", None), ("A.1", "附件一"), ("A.2", "附件一"),
+                       ("A.2.1", "A.2"), ("A.2.2", "A.2"), ("A.3", "附件一")]
+
+
+def test_an_article_put_in_later_and_a_company_forms_letters():
+    r = clause_parser.parse_text("第九條 服務年限\n乙方應服務滿二年。\n第九條之一 禁止招攬\n乙方不得勸誘甲方員工離職。\n"
+                                 "第十條 違約\n乙方違反第九條之一之約定者，應賠償損失。\n"
+                                 "第十一條 甲方為XX有限公司（XX Limitada / XX S.A.），住所設於澳門。")
+    assert numbers(r)[:4] == ["第九條", "第九條之一", "第十條", "第十一條"] and len(numbers(r)) == 4
+    assert "第九條之一之約定" in r.find("第十條").text

@@ -78,7 +78,7 @@ UNITS_AFTER_NUMBER = "%‰万亿千元角分倍米吨克斤升度个只件台套
 def _titled(g: str) -> str:
     """第五条 / 第 3 章 / 第4.1条, with its groups named ``g_d`` (a dotted number), ``g_n``, ``g_u`` (the unit)."""
     return (rf"第\s*(?:(?P<{g}_d>\d{{1,3}}(?:\.\d{{1,3}}){{1,4}})|(?P<{g}_n>(?:{_N}|\d){{1,7}}))"
-            rf"\s*(?P<{g}_u>编|部分|章|节|条|款|项|篇)")
+            rf"\s*(?P<{g}_u>编|部分|章|节|条|款|项|篇)(?:之[一二三四五六七八九])?")  # 第九条之一: an article put in later
 
 
 # Guarded by the characters a marker can start with (see regex_guard.first_char_guarded): the
@@ -96,7 +96,8 @@ MARKER_PATTERN = rf"""
   | (?P<circ>[{CIRCLED}])
   | (?P<cn>(?P<cn_n>{_N}{{1,4}})\s*(?:[、.,](?!\d)|\)))
   | (?<!\d\.)(?<![\d\-])(?P<num>(?P<num_n>\d{{1,5}})\s*(?:[、.](?![\d.])|\)(?!\d))|(?P<num_c>[{DOT_DIGITS}]))
-  | (?<![a-z])(?P<lat>(?P<lat_n>[a-z])(?:[.、]|\))(?![a-z]))
+  | (?<![a-z\d.])(?P<ldec>(?P<ldec_l>[a-z])\.(?P<ldec_d>\d{{1,3}}(?:\.\d{{1,3}}){{0,4}}))(?![\d])
+  | (?<![a-z])(?<![a-z]\.)(?P<lat>(?P<lat_n>[a-z])(?:[.、]|\))(?![a-z]))
   | (?<![\d.\-])(?P<bare>\d{{1,3}})(?:(?=[ \t]+[^\d\s])|[:\-](?=[ \t]*[^\d\s:\-]))
   | (?P<tib>[【\[〔]\s*{_titled("tib")}\s*[】\]〕])
   | (?P<bcn>[【\[〔]\s*(?P<bcn_n>{_N}{{1,4}})\s*[】\]〕])
@@ -113,7 +114,7 @@ class Marker:
 
     start: int
     end: int  # after the marker and the punctuation that closes it
-    style: str  # family: "ti:条", "cn", "pcn", "bcn", "num", "nump", "dec2", "pnum", "circ", "lat", "LAT", …
+    style: str  # family: "ti:条", "cn", "pcn", "bcn", "num", "nump", "dec2", "decL2" (A.1), "pnum", "circ", "lat", "LAT", …
     value: int
     prefix: tuple[int, ...] = ()  # leading components of a dotted or dashed number
     titled_rank: int | None = None  # rank in the 第X… family
@@ -192,6 +193,11 @@ def _marker_from_match(m: re.Match, original: str) -> Marker | None:
     if kind == "bcn":  # 【一】工程概况
         v = cn_to_int(g("bcn_n"))
         return Marker(s, e, "bcn", v) if v else None
+    if kind == "ldec":  # "A.2.1": a schedule's own dotted numbers, its letter first
+        if not original[m.start("ldec_l")].isupper():
+            return None
+        parts = (ord(g("ldec_l")) - 96,) + tuple(int(p) for p in g("ldec_d").split("."))
+        return Marker(s, e, f"decL{len(parts)}", parts[-1], parts[:-1])
     if kind == "lat":
         ch = original[m.start("lat_n")]
         upper = not ch.islower()

@@ -18,6 +18,8 @@ TERMINAL = set("。.;!?；！？")
 _COUNTED = frozenset(UNITS_AFTER_NUMBER + "名人位家周个辆间套张")  # what "三十（30）" counts
 _GRADES = frozenset("级类等审")  # "一、二级": grades, not a list
 _SPECIAL_PART = re.compile(r"专用(合同)?条[款件]|补充条款")
+_NOTES_HEADING = re.compile(r"说明|须知|提示|注意事项|指引")
+CHATTER_MAX_ITEMS = 6  # a question's or an editor's points before the contract: no more than this
 CENTRED_INDENT, CENTRED_MAX = 6, 30  # a cover page's line: set this far in, no longer than this
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[a-z]{2,}")  # folded text is lower case
@@ -198,7 +200,10 @@ class _Builder:
                     line_cands.append(self.cands[ci])
                 ci += 1
             if self.st.numbered >= 3 and self._starts_new_contract(li):
-                self._new_contract()
+                if self._chatter_before_contract():
+                    self._demote_chatter()
+                else:
+                    self._new_contract()
             first_taken = False
             if line_cands and line_cands[0].start == cs:
                 first_taken = self._try(line_cands[0], line_start=True)
@@ -220,6 +225,31 @@ class _Builder:
         self.st = _State(contract=self.st.contract + 1)
         self.cur = None
         self.flush_seen = False
+
+    def _chatter_before_contract(self) -> bool:
+        """What came before the first contract's title is a short flat list and no party named: a
+        question's or an editor's points ("1.赚了钱怎么分…"), not a contract of its own."""
+        if self.st.contract != 0:
+            return False
+        numbered = [nd for nd in self.nodes if nd.marker is not None]
+        if len(numbered) > CHATTER_MAX_ITEMS or any(nd.parent is not None for nd in numbered):
+            return False
+        first = self.nodes.index(numbered[0])
+        if first > 0 and _NOTES_HEADING.search("".join(self._rest_of_line(self.nodes[first - 1].start).split())):
+            return False  # "使用说明" / "填写须知": a model text's own notes, numbered like clauses
+        for nd in self.nodes:
+            if nd.kind == "preamble":
+                nl = self.f.find("\n", nd.start)
+                if _PARTY_LINE.match(self.f[nd.start: nl if nl >= 0 else len(self.f)].strip()):
+                    return False
+        return True
+
+    def _demote_chatter(self):
+        """The list before the contract becomes unnumbered preamble text; numbering starts afresh."""
+        for nd in self.nodes:
+            if nd.marker is not None:
+                nd.marker, nd.kind, nd.depth = None, "preamble", 0
+        self.st = _State(contract=self.st.contract)
 
     def _starts_new_contract(self, li: int) -> bool:
         """A title line followed closely by a party block, after a body of clauses."""
@@ -325,8 +355,9 @@ class _Builder:
         own = self.f[cur.marker.end: mk.start].strip()
         # 之一 / 其二 are words ("因下列原因之一，…"): a heading does not end in 之 or 其
         # nor in an open bracket: "里程碑一（M1）" closes it, it numbers nothing
+        # and "甲方一、甲方二" names two parties: the word before the number comes again after it
         return 0 < len(own) <= 15 and own[-1] not in "之其" and not re.search(r"[。;,，、:.!?\n]", own) \
-            and own.count("(") <= own.count(")")
+            and own.count("(") <= own.count(")") and not (len(own) >= 2 and self.f.startswith(own[-2:], mk.end))
 
     def _heading_like(self, node_index: int) -> bool:
         node = self.nodes[node_index]
