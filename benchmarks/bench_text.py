@@ -4,7 +4,8 @@
 
 1. The whole corpus text with each classifier: time and ratio parse_text / jieba.lcut.
    (Targets: rules ≤ 0.2×, ensemble — the default — ≤ 2.5×.)
-2. Growth: one contract repeated 1×, 10×, 100×: time per character should stay flat.
+2. Growth: prefixes of the corpus text (1/16, 1/4, all) with the rules, and one contract repeated 1×, 10×,
+   100× with the default classifier: time per character should stay flat.
 """
 from __future__ import annotations
 
@@ -43,6 +44,17 @@ def main():
         clause_parser.parse_text(base[:3000], classifier=classifier)  # rules, automata, model load outside the timing
         tp = best_of(lambda: clause_parser.parse_text(base, classifier=classifier), args.repeat)
         print(f"  parse_text classifier={classifier:<9} {tp:.3f} s  ratio to jieba.lcut {tp / tj:.2f}")
+
+    # the rules path alone on growing prefixes of the corpus text: a cost that grows faster than the
+    # text (a slice of everything before each marker, say) shows here long before 100 contracts do
+    print("growth (prefixes of the corpus text, classifier=rules):")
+    first = None
+    for frac in (16, 4, 1):
+        text = base[: len(base) // frac]
+        t = best_of(lambda: clause_parser.parse_text(text, classifier="rules"), args.repeat)
+        per = t / len(text)
+        first = first or per
+        print(f"  1/{frac:<3} {len(text):>8} chars  {t:7.3f} s  cost per char relative to 1/16: {per / first:.2f}")
 
     one = (CORPUS / "c05_house_lease.txt").read_text(encoding="utf-8")
     print(f"growth (one contract, {len(one)} chars, default classifier):")

@@ -309,9 +309,11 @@ class _Builder:
         return self.cur
 
     # ---------------------------------------------------------------- markers
-    def _prev_char(self, pos: int) -> str:
+    def _prev_char(self, pos: int, across_lines: bool = False) -> str:
+        """The character before ``pos`` past spaces and tabs (and line breaks too, ``across_lines``)."""
         i = pos - 1
-        while i >= 0 and self.f[i] in " \t":
+        blanks = " \t\n\r\u3000" if across_lines else " \t"
+        while i >= 0 and self.f[i] in blanks:
             i -= 1
         return self.f[i] if i >= 0 else "\n"
 
@@ -323,7 +325,7 @@ class _Builder:
             return True
         if self._prev_char(mk.start) == "第":
             return True
-        if line_start and self.f[:mk.start].rstrip()[-1:] == "第":
+        if line_start and self._prev_char(mk.start, across_lines=True) == "第":
             return True  # "违反第四条第\n（四）项约定": a reference wrapped onto the next line
         if mk.style == "pnum" and self._restates(mk):
             return True
