@@ -40,9 +40,16 @@ _table = _Table()  # the same, by code point
 _unseen = threading.local()  # per thread: did the last translation meet an unknown character?
 
 
+# What OCR reads for a common character of contracts, where the misreading is no word a contract
+# would use: 笫 (a bamboo mat) for 第 ("笫三条").
+_OCR = {"笫": "第"}
+
+
 def _fold_char(ch: str) -> str:
     if ch in _KEEP:
         return ch
+    if ch in _OCR:
+        return _OCR[ch]
     if ch in _SPACES:
         return " "
     n = unicodedata.normalize("NFKC", ch)

@@ -243,3 +243,12 @@ def test_a_template_pages_editor_tips_download_notice_and_one_line_comments_are_
     # a signature line with a date and a colon is contract text
     kept = clause_parser.parse_text("第一条 本合同一式两份。\n甲方代表：张三　　2024-04-18")
     assert not kept.removed
+
+
+def test_a_drafts_footnotes_and_reviewers_comments_after_the_contract_are_noise():
+    draft = ("第一条 乙方应于每月5日前支付服务费[1]。\n第二条 本协议一式两份。\n甲方（盖章）：　　乙方（盖章）：\n\n"
+             "注：\n[1] 服务费标准见附件一。\n\n批注汇总（导出自审阅窗格）：\n1. 张律师 2024-05-08：第一条付款日待确认。\n"
+             "2. 王律师：第二条可接受。")
+    r = clause_parser.parse_text(draft)
+    assert [c.number for c in r.clauses if c.number] == ["第一条", "第二条"]
+    assert [x.reason for x in r.removed] == ["footnote"] * 2 + ["comment"] * 3

@@ -485,3 +485,13 @@ def test_an_article_put_in_later_and_a_company_forms_letters():
                                  "第十一條 甲方為XX有限公司（XX Limitada / XX S.A.），住所設於澳門。")
     assert numbers(r)[:4] == ["第九條", "第九條之一", "第十條", "第十一條"] and len(numbers(r)) == 4
     assert "第九條之一之約定" in r.find("第十條").text
+
+
+def test_markers_as_ocr_reads_them():
+    middle = "".join(f"第{n}条 约定事项。\n" for n in "三四五六七八九十")
+    r = clause_parser.parse_text("笫一条 租赁房屋\n甲方将房屋出租给乙方。\n第二条 租期\n租期一年。\n" + middle
+                                 + "第十 一条 其他\n本合同一式两份。")
+    assert numbers(r)[:2] == ["笫一条", "第二条"] and numbers(r)[-1] == "第十 一条"
+    assert [c.value for c in r.clauses if c.number] == list(range(1, 12))
+    r = clause_parser.parse_text("— 、合同标的\n乙方供应水泵。\n二、价款\n总价十万元。")
+    assert numbers(r) == ["—", "二"] and [c.value for c in r.clauses] == [1, 2]

@@ -77,7 +77,7 @@ UNITS_AFTER_NUMBER = "%‰万亿千元角分倍米吨克斤升度个只件台套
 
 def _titled(g: str) -> str:
     """第五条 / 第 3 章 / 第4.1条, with its groups named ``g_d`` (a dotted number), ``g_n``, ``g_u`` (the unit)."""
-    return (rf"第\s*(?:(?P<{g}_d>\d{{1,3}}(?:\.\d{{1,3}}){{1,4}})|(?P<{g}_n>(?:{_N}|\d){{1,7}}))"
+    return (rf"第\s*(?:(?P<{g}_d>\d{{1,3}}(?:\.\d{{1,3}}){{1,4}})|(?P<{g}_n>(?:{_N}|\d)(?:[ \t]?(?:{_N}|\d)){{0,6}}))"
             rf"\s*(?P<{g}_u>编|部分|章|节|条|款|项|篇)(?:之[一二三四五六七八九])?")  # 第九条之一: an article put in later
 
 
@@ -95,6 +95,7 @@ MARKER_PATTERN = rf"""
   | (?P<plat>\(\s*(?P<plat_n>[a-z])\s*\))
   | (?P<circ>[{CIRCLED}])
   | (?P<cn>(?P<cn_n>{_N}{{1,4}})\s*(?:[、.,](?!\d)|\)))
+  | (?P<cnd>(?P<cnd_n>{_N}?—)[ \t]*、)
   | (?<!\d\.)(?<![\d\-])(?P<num>(?P<num_n>\d{{1,5}})\s*(?:[、.](?![\d.])|\)(?!\d))|(?P<num_c>[{DOT_DIGITS}]))
   | (?<![a-z\d.])(?P<ldec>(?P<ldec_l>[a-z])\.(?P<ldec_d>\d{{1,3}}(?:\.\d{{1,3}}){{0,4}}))(?![\d])
   | (?<![a-z])(?<![a-z]\.)(?P<lat>(?P<lat_n>[a-z])(?:[.、]|\))(?![a-z]))
@@ -182,6 +183,9 @@ def _marker_from_match(m: re.Match, original: str) -> Marker | None:
         return Marker(s, e, "circ", CIRCLED.index(g("circ")) + 1)
     if kind == "cn":
         v = cn_to_int(g("cn_n"))
+        return Marker(s, e, "cn", v) if v else None
+    if kind == "cnd":  # "— 、", "十—、": OCR reads 一 as a dash; before 、 a dash counts nothing else
+        v = cn_to_int(g("cnd_n").replace("—", "一"))
         return Marker(s, e, "cn", v) if v else None
     if kind == "num":
         if g("num_c"):
