@@ -495,3 +495,11 @@ def test_markers_as_ocr_reads_them():
     assert [c.value for c in r.clauses if c.number] == list(range(1, 12))
     r = clause_parser.parse_text("— 、合同标的\n乙方供应水泵。\n二、价款\n总价十万元。")
     assert numbers(r) == ["—", "二"] and [c.value for c in r.clauses] == [1, 2]
+
+
+def test_an_l_that_ocr_made_of_a_one_starts_a_numbered_list_but_follows_k_as_a_letter():
+    r = clause_parser.parse_text("第一条 付款方式\nl.签约后支付30%；\n2.到货后支付60%；\n3.验收后支付10%。\n第二条 交付")
+    assert tree(r) == [("第一条", None), ("l", "第一条"), ("2", "第一条"), ("3", "第一条"), ("第二条", None)]
+    letters = "".join(f"{ch}. 事项。\n" for ch in "abcdefghijkl")
+    r = clause_parser.parse_text("第一条 下列事项：\n" + letters)
+    assert [c.value for c in r.clauses if c.parent] == list(range(1, 13))

@@ -205,8 +205,9 @@ def _marker_from_match(m: re.Match, original: str) -> Marker | None:
     if kind == "lat":
         ch = original[m.start("lat_n")]
         upper = not ch.islower()
-        return Marker(s, e, "LAT" if upper else "lat", ord(g("lat_n")) - 96,
-                      alt=_roman(s, e, g("lat_n"), "ROM" if upper else "rom"))
+        # "l." is the 12th letter after "k.", and otherwise what OCR makes of "1."
+        other = Marker(s, e, "num", 1) if ch == "l" else _roman(s, e, g("lat_n"), "ROM" if upper else "rom")
+        return Marker(s, e, "LAT" if upper else "lat", ord(g("lat_n")) - 96, alt=other)
     return None
 
 
