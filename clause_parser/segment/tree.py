@@ -40,6 +40,8 @@ _RECITAL = re.compile(r"^(鉴于|兹因|兹有|兹就)")
 _TABLE_ROW = re.compile(r"^[^|│┃\n]*[|│┃][^|│┃\n]*[|│┃]")  # two cell rules on the line
 _CELL_GAP = re.compile(r"\S[ \t]{2,}(?=\S)")
 _SENTENCE_MARK = re.compile(r"[。;]|,(?!\d)")
+_ANNEX_LISTED = re.compile(r"^[:]?\s*《[^》\n]{1,30}》\s*[、,;。]")  # 《title》 and the sentence goes on
+_DATE_LINE = re.compile(r"^[_\s]*(\d{2,4}|[_\s]+)?\s*年[_\s\d]*月[_\s\d]*日[.。]?$")
 
 
 def _table_row(line: str) -> bool:
@@ -48,9 +50,6 @@ def _table_row(line: str) -> bool:
     if _TABLE_ROW.match(line):
         return True
     return len(_CELL_GAP.findall(line)) >= 4 and not _SENTENCE_MARK.search(line)
-
-_ANNEX_LISTED = re.compile(r"^[:]?\s*《[^》\n]{1,30}》\s*[、,;。]")  # 《title》 and the sentence goes on
-_DATE_LINE = re.compile(r"^[_\s]*(\d{2,4}|[_\s]+)?\s*年[_\s\d]*月[_\s\d]*日[.。]?$")
 
 
 @dataclass(slots=True)
@@ -237,12 +236,8 @@ class _Builder:
         first = self.nodes.index(numbered[0])
         if first > 0 and _NOTES_HEADING.search("".join(self._rest_of_line(self.nodes[first - 1].start).split())):
             return False  # "使用说明" / "填写须知": a model text's own notes, numbered like clauses
-        for nd in self.nodes:
-            if nd.kind == "preamble":
-                nl = self.f.find("\n", nd.start)
-                if _PARTY_LINE.match(self.f[nd.start: nl if nl >= 0 else len(self.f)].strip()):
-                    return False
-        return True
+        return not any(nd.kind == "preamble" and _PARTY_LINE.match(self._rest_of_line(nd.start).strip())
+                       for nd in self.nodes)
 
     def _demote_chatter(self):
         """The list before the contract becomes unnumbered preamble text; numbering starts afresh."""
@@ -323,10 +318,9 @@ class _Builder:
         # "第二条、租赁期限" opens a line as an article; "第二条、第五条的约定" lists references
         if cited and after.startswith(_REF_AFTER) and not (line_start and after[:1] == "、" and after[1:2] not in "第 "):
             return True
-        if self._prev_char(mk.start) == "第":
+        # at a line's start, across the break: "违反第四条第\n（四）项约定" is a reference wrapped onto the next line
+        if self._prev_char(mk.start, across_lines=line_start) == "第":
             return True
-        if line_start and self._prev_char(mk.start, across_lines=True) == "第":
-            return True  # "违反第四条第\n（四）项约定": a reference wrapped onto the next line
         if mk.style == "pnum" and self._restates(mk):
             return True
         if mk.style == "cn" and self.f[mk.end:mk.end + 1] in CN_DIGITS and self.f[mk.end + 1:mk.end + 2] in _GRADES:
