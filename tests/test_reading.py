@@ -207,6 +207,13 @@ def test_a_list_of_links_under_its_heading_is_noise():
     assert not kept.removed and kept.clauses[-1].text.endswith("车位使用管理协议")
 
 
+def test_a_list_of_article_links_with_bare_numbers_and_questions_is_noise():
+    r = clause_parser.parse_text("第一条 本合同一式两份。\n甲方（盖章）：　　乙方（盖章）：\n热门文章\n"
+                                 "1 广告合同违约金过高怎么办\n2 广告法禁止使用哪些绝对化用语\n更多>>")
+    assert [x.text for x in r.removed] == ["热门文章", "1 广告合同违约金过高怎么办", "2 广告法禁止使用哪些绝对化用语", "更多>>"]
+    assert [c.number for c in r.clauses] == ["第一条", None]
+
+
 def test_a_template_pages_file_box_comments_and_footer_are_noise():
     page = ("第一条 本合同一式两份。\n甲方（签字）：　　乙方（签字）：\n日期：2024-04-18\n"
             "车位租赁合同范本（通用版）.doc　　文档为doc格式　　推荐度：★★★★☆\n"

@@ -163,6 +163,31 @@ def test_preamble_closing_and_attachment():
     assert all(c.label == "other" for c in r.clauses if c.kind in ("preamble", "closing"))
 
 
+@pytest.mark.parametrize("annexes", [
+    "附件：房屋平面图\n",
+    "附件一：房屋平面图\n附件二：家具清单\n",
+    "附件：\n1. 房屋平面图\n2. 家具清单\n",
+])
+def test_a_list_of_annexes_before_the_signatures_leaves_them_the_closing(annexes):
+    text = ("房屋租赁合同\n甲方：张三\n乙方：李四\n第一条 租金每月两千元。\n第二条 本合同一式两份。\n" + annexes
+            + "甲方（签字）：北京某某房地产经纪有限公司　　　　乙方（签字）：李四\n日期：2024年1月1日\n")
+    r = clause_parser.parse_text(text)
+    check_result(r)
+    closing = [c for c in r.clauses if c.kind == "closing"]
+    assert len(closing) == 1 and closing[0].text.startswith("甲方（签字）") and "2024年1月1日" in closing[0].text
+    assert not any("签字" in c.text for c in r.clauses if c.kind == "attachment")
+
+
+def test_an_annex_with_its_own_text_keeps_its_signatures():
+    text = ("房屋租赁合同\n甲方：张三\n乙方：李四\n第一条 租金每月两千元。\n第二条 本合同一式两份。\n"
+            "附件一：房屋交接确认书\n乙方确认已收到钥匙三把，房屋及设施完好，水电读数已抄录无误。\n"
+            "甲方（签字）：          乙方（签字）：\n")
+    r = clause_parser.parse_text(text)
+    att = next(c for c in r.clauses if c.kind == "attachment")
+    assert "钥匙" in att.text and "签字" in att.text
+    assert "closing" not in [c.kind for c in r.clauses]
+
+
 def test_wrapped_lines_stay_in_their_clause_and_trailing_paragraph_is_its_own_entry():
     text = ("第一条 甲方的义务\n（一）按时支付服务费用，不得无故\n拖延；\n（二）提供必要的工作条件。\n"
             "上述义务未履行的，乙方有权顺延服务期限。\n第二条 乙方的义务")
@@ -220,6 +245,38 @@ def test_bare_numbers_closed_by_a_space_number_top_level_headings():
     assert tree(clause_parser.parse_text(text)) == [("1", None), ("1.1", "1"), ("1.2", "1"), ("2", None), ("2.1", "2")]
     # but a wrapped line starting with a quantity is not a clause
     assert numbers(clause_parser.parse_text("1. 租期为\n3 个月。\n2. 租金")) == ["1", "2"]
+
+
+def test_chinese_numerals_typed_without_their_comma_number_short_headings():
+    text = ("门面转让协议\n甲方：张三\n乙方：李四\n一 转让门面基本情况\n1)门面位于某路12号。\n2)面积65平方米。\n"
+            "二、转让费\n1)转让费五万元。\n三 其他\n本协议一式两份。\n")
+    r = clause_parser.parse_text(text)
+    assert tree(r) == [("一", None), ("1)", "一"), ("2)", "一"), ("二", None), ("1)", "二"), ("三", None)]
+    # a numeral wrapped to a line's start before a unit, or inside a sentence, is no heading
+    assert numbers(clause_parser.parse_text("一、租期\n租期为\n三 年，自交付之日起。\n二、租金")) == ["一", "二"]
+    assert numbers(clause_parser.parse_text("一、租期\n三 方共同确认，租期自交付之日起计算。\n二、租金")) == ["一", "二"]
+
+
+def test_the_top_level_style_resumes_after_a_heading_typed_in_another():
+    text = "一、工程概况\n1. 面积100平方米。\n二、费用\n1. 总价十万元。\n(三)违约责任\n1. 违约金五千元。\n四、其他\n本合同一式两份。"
+    assert tree(clause_parser.parse_text(text)) == [("一", None), ("1", "一"), ("二", None), ("1", "二"),
+                                                    ("(三)", None), ("1", "(三)"), ("四", None)]
+
+
+def test_circled_items_straight_after_a_word_open_a_list():
+    text = "1、租期一年。\n2、甲方义务：甲方应当①保证车辆手续齐全；②为车辆投保交强险；③提供备用钥匙。\n3、违约责任：见①②。"
+    assert tree(clause_parser.parse_text(text)) == [("1", None), ("2", None), ("①", "2"), ("②", "2"), ("③", "2"),
+                                                    ("3", None)]
+
+
+def test_dotted_articles_written_with_tiao_but_without_di():
+    text = ("第一章 定义\n1.1条　“体系”指甲方的经营模式。\n1.2条　“商标”指注册商标。\n第二章 授权\n"
+            "2.1条　甲方授予乙方权利。\n2.2条　乙方不得转授权，依照本合同第1.1条处理。\n")
+    r = clause_parser.parse_text(text)
+    assert tree(r) == [("第一章", None), ("1.1条", "第一章"), ("1.2条", "第一章"), ("第二章", None),
+                       ("2.1条", "第二章"), ("2.2条", "第二章")]
+    # in a sentence, "3.2条" stays a reference
+    assert numbers(clause_parser.parse_text("1. 按照3.2条处理。\n2. 其他")) == ["1", "2"]
 
 
 def test_running_header_with_page_number_is_noise():

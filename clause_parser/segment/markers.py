@@ -8,7 +8,7 @@ in ``tree.py`` from its position and from continuity with the markers before it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..regex_guard import first_char_guarded
@@ -96,6 +96,7 @@ MARKER_PATTERN = rf"""
   | (?P<circ>[{CIRCLED}])
   | (?P<cn>(?P<cn_n>{_N}{{1,4}})\s*(?:[、.,](?!\d)|\)))
   | (?P<cnd>(?P<cnd_n>{_N}?—)[ \t]*、)
+  | (?P<cnb>{_N}{{1,3}})(?=[ \t]+[^\d\s,.;:。，；：、][^\n,.;。，；]{{0,24}}(?:\n|$))
   | (?<!\d\.)(?<![\d\-])(?P<num>(?P<num_n>\d{{1,5}})\s*(?:[、.](?![\d.])|\)(?!\d))|(?P<num_c>[{DOT_DIGITS}]))
   | (?<![a-z\d.])(?P<ldec>(?P<ldec_l>[a-z])\.(?P<ldec_d>\d{{1,3}}(?:\.\d{{1,3}}){{0,4}}))(?![\d])
   | (?<![a-z])(?<![a-z]\.)(?P<lat>(?P<lat_n>[a-z])(?:[.、]|\))(?![a-z]))
@@ -187,6 +188,9 @@ def _marker_from_match(m: re.Match, original: str) -> Marker | None:
     if kind == "cnd":  # "— 、", "十—、": OCR reads 一 as a dash; before 、 a dash counts nothing else
         v = cn_to_int(g("cnd_n").replace("—", "一"))
         return Marker(s, e, "cn", v) if v else None
+    if kind == "cnb":  # "四　材料供应" typed without 、: a short heading at a line's start only
+        v = cn_to_int(g("cnb"))
+        return Marker(s, e, "cn", v, bare=True) if v else None
     if kind == "num":
         if g("num_c"):
             return Marker(s, e, "num", DOT_DIGITS.index(g("num_c")) + 1)
@@ -227,7 +231,9 @@ def scan(folded: str, original: str) -> list[Marker]:
             continue
         nxt = folded[mk.end:mk.end + 1]
         dotted = mk.style.startswith(("dec", "dash"))
-        if dotted and (nxt and nxt in UNITS_AFTER_NUMBER or nxt.isdigit()):
+        if dotted and nxt in "条款" and _opens_line(folded, mk.start) and folded[mk.end + 1:mk.end + 2] in (" ", ":"):
+            mk = replace(mk, end=mk.end + 1)  # "1.1条　定义" at a line's start: an article written without 第
+        elif dotted and (nxt and nxt in UNITS_AFTER_NUMBER or nxt.isdigit()):
             continue  # 1.5万元, 3.2条: a quantity or a reference, not a marker
         if mk.style == "num" and nxt in ("%", "‰"):
             continue
@@ -235,6 +241,14 @@ def scan(folded: str, original: str) -> list[Marker]:
             continue  # "3 个月" wrapped to a line start
         out.append(mk)
     return out
+
+
+def _opens_line(s: str, i: int) -> bool:
+    """Only spaces or tabs between the line's start and ``i``."""
+    i -= 1
+    while i >= 0 and s[i] in " \t":
+        i -= 1
+    return i < 0 or s[i] == "\n"
 
 
 def _skip_blanks(s: str, i: int) -> int:

@@ -20,6 +20,11 @@ _GRADES = frozenset("级类等审")  # "一、二级": grades, not a list
 _SPECIAL_PART = re.compile(r"专用(合同)?条[款件]|补充条款")
 _NOTES_HEADING = re.compile(r"说明|须知|提示|注意事项|指引")
 CHATTER_MAX_ITEMS = 6  # a question's or an editor's points before the contract: no more than this
+# "附件：房屋平面图" (or a few short lines naming annexes) right before the signatures is the list of
+# annexes, not an annex holding the signature block
+ANNEX_LIST_MAX_LINES = 4
+_ANNEX_WORDS = ("附件", "附表", "附录")
+ANNEX_LIST_MAX_LEN = 40
 CENTRED_INDENT, CENTRED_MAX = 6, 30  # a cover page's line: set this far in, no longer than this
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[a-z]{2,}")  # folded text is lower case
@@ -252,7 +257,7 @@ class _Builder:
         if not _TITLE_WORD_CHAR.search(self.f, cs, ce):
             return False  # cannot hold 合同, 协议 … (the test below, for the ~99 % of lines that are no title)
         line = "".join(self.f[cs:ce].split())
-        if not _TITLE_LINE.match(line) or line.startswith(("附件", "附表", "附录")) or _NUMBERED_START.match(line):
+        if not _TITLE_LINE.match(line) or line.startswith(_ANNEX_WORDS) or _NUMBERED_START.match(line):
             return False  # "十一、合同备案" is a heading; "附件一：保密协议" an attachment
         for _, s2, e2 in self.lines[li + 1: li + 4]:
             party = self.f[s2:e2]
@@ -385,7 +390,8 @@ class _Builder:
         if self._translates_current(mk):
             return True  # the line goes on the clause it translates, as its text
         prev = self._prev_char(mk.start)
-        if not line_start and prev not in INLINE_PREV and not self._short_heading_before(mk):
+        if not line_start and prev not in INLINE_PREV and not self._short_heading_before(mk) \
+                and not self._opens_circled_list(mk):
             return False
         if mk.style == "annex":
             return self._try_annex(mk, line_start)
@@ -404,6 +410,14 @@ class _Builder:
         st.last_value[mk.style] = mk.value
         st.numbered += 1
         return True
+
+    def _opens_circled_list(self, mk: Marker) -> bool:
+        """"甲方应当①保证…；②投保…": ① straight after a word opens a list when ② follows on its line."""
+        if mk.style != "circ" or mk.value != 1:
+            return False
+        rest = self._rest_of_line(mk.end)
+        at = rest.find("②")
+        return at >= 2 and _CJK.search(rest, 0, at) is not None  # "见①②": a reference
 
     def _translates_current(self, mk: Marker) -> bool:
         """A bilingual contract gives each clause again in English under the same number:
@@ -519,7 +533,7 @@ class _Builder:
             return None, k
         if line_start and not stack and st.numbered == 0 and v <= 3:
             return None, 0
-        if self._renumbers_top(mk, line_start):
+        if self._renumbers_top(mk, line_start) or self._resumes_top(mk, line_start):
             return None, 0
         return None
 
@@ -549,6 +563,16 @@ class _Builder:
             return False
         rest = self._rest_of_line(mk.end).strip()
         return 0 < len(rest) <= 20 and not re.search(r"[。;,:]", rest)
+
+    def _resumes_top(self, mk: Marker, line_start: bool) -> bool:
+        """The top level's own style again after a heading typed in another one had taken its
+        place: "九、设计图纸", "(十)违约责任", then "十一、合同的解除"."""
+        stack, st = self.st.stack, self.st
+        if not line_start or not stack or mk.style not in st.last_value:
+            return False
+        top = stack[0]
+        return top.style != mk.style and top.value == mk.value - 1 == st.last_value[mk.style] + 1 \
+            and st.first_seen[mk.style] < st.first_seen.get(top.style, 99) and self._heading_like(top.node)
 
     @staticmethod
     def _matches_prefix(frame: _Frame, prefix: tuple[int, ...]) -> bool:
@@ -587,6 +611,16 @@ class _Builder:
                     closings[c] = (cs, limit)
                     break
                 k += 1
+            if c not in closings and annex is not None:
+                after = self._signatures_after_annex_list(nodes[annex].start)
+                # the block runs to a further annex or to the end of the contract; numbered lines
+                # after it under the same annex leave the annex as it was (its own signing, say)
+                later = None if after is None else next(
+                    (j for j in idxs if nodes[j].start > after and nodes[j].marker is not None), None)
+                if after is not None and (later is None or nodes[later].kind == "attachment"):
+                    nxt = idxs[-1] + 1
+                    closings[c] = (after, nodes[later].start if later is not None else
+                                   nodes[nxt].start if nxt < len(nodes) else len(self.text))
         if not closings:
             return
         kept = [nd for nd in nodes
@@ -598,6 +632,28 @@ class _Builder:
             if nd.parent is not None:
                 nd.parent = new_index.get(id(nodes[nd.parent]))
         self.nodes = result
+
+    def _signatures_after_annex_list(self, start: int) -> int | None:
+        """Where the signature block begins when the annexes from ``start`` on are only a list of
+        them: each a line or a few short lines with no sentence in them, then a signature line.
+        None otherwise."""
+        k = bisect.bisect_right(self.line_starts, start)
+        listed = 0  # lines under the current annex heading
+        while k < len(self.lines):
+            _, cs, ce = self.lines[k]
+            line = self.f[cs:ce]
+            if line.lstrip().startswith(_ANNEX_WORDS):
+                listed = 0  # the next annex: "附录B 项目负责人授权书" names a 负责人 but signs nothing
+            elif self._signature_line(line):
+                return cs
+            else:
+                listed += 1
+                if listed > ANNEX_LIST_MAX_LINES:
+                    return None
+            if len(line) > ANNEX_LIST_MAX_LEN or "。" in line:
+                return None
+            k += 1
+        return None
 
     @staticmethod
     def _signature_line(line: str) -> bool:
