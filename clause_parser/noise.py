@@ -26,6 +26,9 @@ class NoiseRule:
     # under "相关推荐" is noise; the same titles alone are not)
     after: frozenset[str] = frozenset()
     contiguous: bool = False  # with ``after``: a blank line ends the chain (a commentary box)
+    # the heading of a list of noise ("注：" over a draft's footnotes): noise only when the next
+    # non-blank line is removed by a rule that follows it ("注：" over a model form's notes is text)
+    heads: bool = False
 
 
 def load_noise_rules(path: Path) -> list[NoiseRule]:
@@ -41,7 +44,8 @@ def load_noise_rules(path: Path) -> list[NoiseRule]:
             rules.append(NoiseRule(
                 id=r["id"], reason=r.get("reason", r["id"]), scope=r.get("scope", "line"),
                 regex=re.compile(r["regex"]), unless=re.compile(r["unless"]) if r.get("unless") else None,
-                max_len=r.get("max_len"), after=frozenset(_ids(r.get("after"))), contiguous=bool(r.get("contiguous", False))))
+                max_len=r.get("max_len"), after=frozenset(_ids(r.get("after"))), contiguous=bool(r.get("contiguous", False)),
+                heads=bool(r.get("heads", False))))
         except (KeyError, TypeError, re.error) as e:
             raise RulesError(str(path), f"noise rule #{i + 1} is invalid: {e}", "each rule needs id and regex") from None
     known = {r.id for r in rules}
@@ -52,6 +56,9 @@ def load_noise_rules(path: Path) -> list[NoiseRule]:
         if r.contiguous and not r.after:
             raise RulesError(str(path), f"noise rule {r.id!r}: 'contiguous' needs 'after'",
                              "name the rules whose lines this one continues")
+        if r.heads and (r.scope != "line" or not any(r.id in o.after for o in rules)):
+            raise RulesError(str(path), f"noise rule {r.id!r}: 'heads' needs scope: line and a rule that follows it",
+                             "name it in the 'after' of the rule for its list's lines")
         if r.after and r.scope != "line":
             raise RulesError(str(path), f"noise rule {r.id!r}: 'after' needs scope: line",
                              "only a whole removed line can be followed")
@@ -122,26 +129,38 @@ def find_noise(text: str, folded: str, rules_path: Path) -> list[tuple[int, int,
     raws = folded.split("\n")
     headers = _running_headers(raws)
     toc = _toc_entries(raws) if _TOC_ANYWHERE.search(folded) else ()
+    heads = {r.id for r in _cached_rules(str(rules_path)) if r.heads}
     pos = 0
     prev = None  # id of the line rule that removed the previous non-blank line
     blank = False  # a blank line since that one
+    pending = None  # index in ``out`` of a list's heading that waits for its list
     for i, raw in enumerate(raws):
         line = raw.strip()  # str.strip() strips exactly the characters str.isspace() accepts
         if not line:
             blank = True
         else:
             s = pos + len(raw) - len(raw.lstrip())
+            followed = False
             if line in headers or i in toc:
                 out.append((s, s + len(line), "page-header" if line in headers else "toc"))
                 prev = None
             elif prev is not None and (hit := _following(line, prev, blank, followers)) is not None:
                 out.append((s, s + len(line), hit.reason))
                 prev = hit.id
+                followed = True
             else:
                 found, prev = _line_noise(folded, line, s, s + len(line), line_rules, match_rules)
                 out.extend(found)
+            if pending is not None:
+                if not followed:
+                    del out[pending]  # no list under it: the heading is the document's own
+                pending = None
+            if prev in heads:
+                pending = len(out) - 1
             blank = False
         pos += len(raw) + 1
+    if pending is not None:
+        del out[pending]
     if "\u200b" in text or "\ufeff" in text:
         out = sorted(out + _edge_invisibles(text, folded))
     return out

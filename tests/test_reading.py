@@ -214,6 +214,16 @@ def test_a_list_of_article_links_with_bare_numbers_and_questions_is_noise():
     assert [c.number for c in r.clauses] == ["第一条", None]
 
 
+def test_a_note_heading_is_noise_only_over_footnotes():
+    draft = clause_parser.parse_text("第一条 服务费每月一万元。\n甲方（盖章）：　乙方（盖章）：\n注：\n[1] 服务费标准见附件一。\n")
+    assert [(x.reason, x.text) for x in draft.removed] == [("footnote", "注："), ("footnote", "[1] 服务费标准见附件一。")]
+    form = clause_parser.parse_text("第一条 保险金额一百万元。\n投保人（盖章）：　保险人（盖章）：\n注：\n"
+                                    "(1) 保险金额应逐项填写，不得涂改。\n(2) 未选用的条款应以横线划去。\n")
+    assert not form.removed
+    assert "注：" in "".join(c.text for c in form.clauses)
+    assert [c.number for c in form.clauses if c.number] == ["第一条", "(1)", "(2)"]
+
+
 def test_a_template_pages_file_box_comments_and_footer_are_noise():
     page = ("第一条 本合同一式两份。\n甲方（签字）：　　乙方（签字）：\n日期：2024-04-18\n"
             "车位租赁合同范本（通用版）.doc　　文档为doc格式　　推荐度：★★★★☆\n"

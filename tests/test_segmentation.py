@@ -269,6 +269,28 @@ def test_circled_items_straight_after_a_word_open_a_list():
                                                     ("3", None)]
 
 
+def test_items_behind_a_check_box_are_numbered_with_their_box():
+    text = ("第四条 付款方式\n买受人选择下列第 3 种方式付款：\n□ 1. 一次性付款：签约当日付清。\n□ 2. 分期付款：分两期支付。\n"
+            "☑ 3. 贷款付款：首付三成。\n第五条 交付")
+    r = clause_parser.parse_text(text)
+    assert tree(r) == [("第四条", None), ("1", "第四条"), ("2", "第四条"), ("3", "第四条"), ("第五条", None)]
+    assert r.find("3").text == "☑ 3. 贷款付款：首付三成。"
+
+
+def test_rows_of_a_tab_separated_table_are_no_clauses():
+    text = "第五条 报价\n序号\t项目\t金额\n1\t网站设计\t18,000\n2\t后台开发\t62,000\n第六条 付款\n1.1\t首付款为总价的30%。\n"
+    r = clause_parser.parse_text(text)
+    assert tree(r) == [("第五条", None), ("第六条", None), ("1.1", "第六条")]
+    assert "后台开发" in r.find("第五条").text
+
+
+def test_a_list_set_further_in_nests_under_the_item_above_in_the_same_style():
+    text = ("第七条 付款\n1. 总价十万元。\n2. 付款方式如下：\n   1. 签约后付40%；\n   2. 验收后付50%；\n   3. 期满付10%。\n"
+            "3. 乙方应开具发票。\n4. 账户见附件。\n")
+    assert tree(clause_parser.parse_text(text)) == [
+        ("第七条", None), ("1", "第七条"), ("2", "第七条"), ("1", "2"), ("2", "2"), ("3", "2"), ("3", "第七条"), ("4", "第七条")]
+
+
 def test_dotted_articles_written_with_tiao_but_without_di():
     text = ("第一章 定义\n1.1条　“体系”指甲方的经营模式。\n1.2条　“商标”指注册商标。\n第二章 授权\n"
             "2.1条　甲方授予乙方权利。\n2.2条　乙方不得转授权，依照本合同第1.1条处理。\n")

@@ -24,6 +24,7 @@ CHATTER_MAX_ITEMS = 6  # a question's or an editor's points before the contract:
 # annexes, not an annex holding the signature block
 ANNEX_LIST_MAX_LINES = 4
 _ANNEX_WORDS = ("附件", "附表", "附录")
+NESTED_INDENT = 2  # a "1." this many columns further in than the "2." above it is that item's sublist
 ANNEX_LIST_MAX_LEN = 40
 CENTRED_INDENT, CENTRED_MAX = 6, 30  # a cover page's line: set this far in, no longer than this
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -49,12 +50,30 @@ _ANNEX_LISTED = re.compile(r"^[:]?\s*《[^》\n]{1,30}》\s*[、,;。]")  # 《t
 _DATE_LINE = re.compile(r"^[_\s]*(\d{2,4}|[_\s]+)?\s*年[_\s\d]*月[_\s\d]*日[.。]?$")
 
 
-def _table_row(line: str) -> bool:
-    """A row of a table typed in text: cells between rules ("1 | 预付款 | 10%"), or five and more
-    cells set apart by runs of spaces ("1　　球阀　　DN50　　台　　200"), with no sentence in them."""
+def _table_row(line: str, raw: str) -> bool:
+    """A row of a table typed in text: cells between rules ("1 | 预付款 | 10%"), five and more cells
+    set apart by runs of spaces ("1　　球阀　　DN50　　台　　200") or three and more set apart by tabs
+    ("1\t网站设计\t18,000"), with no sentence in them. ``line`` is the folded line, ``raw`` the same
+    line as written (folding makes a tab a space)."""
     if _TABLE_ROW.match(line):
         return True
-    return len(_CELL_GAP.findall(line)) >= 4 and not _SENTENCE_MARK.search(line)
+    if _SENTENCE_MARK.search(line):
+        return False
+    # a tab parts two cells of a row copied out of a spreadsheet or a web page's table
+    return len(_CELL_GAP.findall(line)) >= 4 or sum(1 for cell in raw.split("\t") if cell.strip()) >= 3
+
+
+_CHECK_BOXES = "□☐☑☒■"
+
+
+def _after_check_box(f: str, cs: int, ce: int) -> int:
+    """Where a line's text starts after a leading check box and the blanks after it (``cs`` when none)."""
+    if f[cs] not in _CHECK_BOXES:
+        return cs
+    i = cs + 1
+    while i < ce and f[i] in " \t":
+        i += 1
+    return i
 
 
 @dataclass(slots=True)
@@ -209,13 +228,16 @@ class _Builder:
                 else:
                     self._new_contract()
             first_taken = False
-            if line_cands and line_cands[0].start == cs:
+            opens = _after_check_box(self.f, cs, ce)  # "□ 1. 一次性付款": a choice of a form, ticked or not
+            if line_cands and line_cands[0].start == opens:
                 first_taken = self._try(line_cands[0], line_start=True)
+                if first_taken and opens > cs and self.nodes[self.cur].start == opens:
+                    self.nodes[self.cur].start = cs  # the box is the item's
             self.centred = cs - ls >= CENTRED_INDENT and ce - cs <= CENTRED_MAX
             if not first_taken:
                 self.indented = cs > ls and self.f[ls].isspace()
                 self._unnumbered_line(cs, ce)
-            for mk in line_cands[1:] if line_cands and line_cands[0].start == cs else line_cands:
+            for mk in line_cands[1:] if line_cands and line_cands[0].start == opens else line_cands:
                 if mk.start > cs:
                     self._try(mk, line_start=False)
             self.prev_end_char = self.f[ce - 1]
@@ -383,7 +405,8 @@ class _Builder:
         st = self.st
         if mk.style == "pian" or (mk.bare and not line_start):
             return False
-        if line_start and _table_row(self._rest_of_line(mk.start)):
+        rest = self._rest_of_line(mk.start) if line_start else ""
+        if line_start and _table_row(rest, self.text[mk.start:mk.start + len(rest)]):
             return False  # "1 | 预付款 | 10% | 20,000": a row of a table typed in text, in its clause
         if self._is_reference(mk, line_start):
             return False
@@ -466,6 +489,10 @@ class _Builder:
                 i = k
                 break
         dotted = s.startswith(("dec", "dash"))
+        if i is not None and line_start and v != stack[i].value + 1:
+            k = self._outdented_sibling(mk, i)
+            if k is not None:
+                return None, k
         if i is not None:
             f = stack[i]
             if dotted:
@@ -481,6 +508,9 @@ class _Builder:
                     return None, i  # two 第五条: a typo to report, still a clause
                 if line_start and (f.value < v <= f.value + (3 if mk.is_titled else 2)):
                     return None, i
+                if v == 1 and line_start and i == len(stack) - 1 \
+                        and self._indent(mk.start) >= self._indent(self.nodes[f.node].start) + NESTED_INDENT:
+                    return None, i + 1  # set further in: a list of the same kind under the item above
                 if v == 1 and (line_start or (i == len(stack) - 1 and prev in ":")):
                     return None, i  # the same kind of list starts again under the same parent
             # not a continuation of its own frame: maybe a dotted number under another parent
@@ -535,6 +565,24 @@ class _Builder:
             return None, 0
         if self._renumbers_top(mk, line_start) or self._resumes_top(mk, line_start):
             return None, 0
+        return None
+
+    def _indent(self, pos: int) -> int:
+        return pos - self.f.rfind("\n", 0, pos) - 1
+
+    def _outdented_sibling(self, mk: Marker, i: int) -> int | None:
+        """An outer open frame of ``mk``'s style that ``mk`` goes on with, when ``mk`` is set further
+        left than the inner list it follows: "2. 付款方式：", "   1. …", "   3. …", "3. 发票" (lists
+        nested in the same style, as Markdown writes them)."""
+        stack = self.st.stack
+        inner = self._indent(self.nodes[stack[i].node].start)
+        if self._indent(mk.start) >= inner:
+            return None
+        for k in range(i - 1, -1, -1):
+            f = stack[k]
+            if f.style == mk.style and f.prefix == mk.prefix and f.value + 1 == mk.value \
+                    and self._indent(self.nodes[f.node].start) <= self._indent(mk.start):
+                return k
         return None
 
     def _special_place(self, mk: Marker) -> int:
