@@ -132,6 +132,16 @@ def test_contract_type_from_the_title(head, kind):
     assert (r.contracts[0].type, r.contracts[0].type_score) == (kind, 0.9)
 
 
+@pytest.mark.parametrize("head, title", [
+    ("法律快问 > 问题详情\n最佳答案\n周律师　　【已认证】\n委托代理合同\n委托人（甲方）：某公司", "委托代理合同"),
+    ("（此处为广告）\n汽 车 租 赁 服 务 合 同\n出租方（甲方）：某公司", "汽 车 租 赁 服 务 合 同"),
+    ("首页　　合规专栏　　合同范本　　关于我们\n广告发布合同\n甲方：某公司", "广告发布合同"),
+])
+def test_the_title_is_the_line_that_names_a_kind_of_document(head, title):
+    r = clause_parser.parse_text(head + "\n第一条 甲方应按约定履行。\n第二条 乙方应按约定履行。", classifier="rules")
+    assert r.contracts[0].title == title
+
+
 def test_unknown_contract_type_is_null():
     assert clause_parser.parse_text("第一条 甲。\n第二条 乙。").contracts[0].type is None
 

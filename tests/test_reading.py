@@ -224,6 +224,14 @@ def test_a_note_heading_is_noise_only_over_footnotes():
     assert [c.number for c in form.clauses if c.number] == ["第一条", "(1)", "(2)"]
 
 
+def test_a_question_and_answer_pages_furniture_is_noise():
+    page = ("求律师代理的合同范本，公司被员工申请仲裁了\n6个回答　　按热度排序 ▼\n最佳答案\n委托代理合同\n甲方：某公司\n乙方：某律所\n"
+            "第一条 乙方指派律师担任代理人。\n第二条 代理费五万元。\n查看更多回答 (2) ▼")
+    r = clause_parser.parse_text(page)
+    assert [x.text for x in r.removed] == ["6个回答　　按热度排序 ▼", "最佳答案", "查看更多回答 (2) ▼"]
+    assert r.contracts[0].title == "委托代理合同"
+
+
 def test_a_template_pages_file_box_comments_and_footer_are_noise():
     page = ("第一条 本合同一式两份。\n甲方（签字）：　　乙方（签字）：\n日期：2024-04-18\n"
             "车位租赁合同范本（通用版）.doc　　文档为doc格式　　推荐度：★★★★☆\n"

@@ -6,8 +6,10 @@ import itertools
 import re
 
 from ..model import Clause, ContractInfo
+from ..normalize import fold, squash_spaces
 from .tree import Node, _TITLE_LINE
 
+_MENU = re.compile(r"[|｜]|\S\s{2,}\S")
 _HEADING_PUNCT = re.compile(r"[。;,，、_:：；]|\s{2,}")
 _TRAILING = "、.,:：，．　 \t-－"  # "1-品牌型号": a hand-typed closing dash too
 _HEADING_THEN_TEXT = re.compile(r"^\s*([^\s。;,，、:：；_]{2,12})[\s　]+(\S.*)$")
@@ -174,15 +176,24 @@ def _number_tree(clauses: list[Clause], parents: list[int | None]) -> None:
 
 
 def _contracts(text: str, clauses: list[Clause]) -> list[ContractInfo]:
+    """One entry per contract: its span and title. The title is the first preamble line that names
+    a kind of document ("委托代理合同"), else the first short line without punctuation: a page's
+    own lines ("最佳答案") may come before the contract's title."""
     out: list[ContractInfo] = []
+    named: set[int] = set()  # contracts whose title names a kind of document
     for c in clauses:
         if not out or out[-1].index != c.contract:
             out.append(ContractInfo(index=c.contract, title=None, span=c.span))
         info = out[-1]
         info.span = (info.span[0], c.span[1])
-        if info.title is None and c.kind == "preamble":
+        if info.index not in named and c.kind == "preamble":
             first = c.text.strip().split("\n", 1)[0].strip()
-            if _TITLE_LINE.match(first) or (len(first) <= 30 and not _HEADING_PUNCT.search(first)):
+            # "物 流 运 输 合 同" is a title; a menu ("首页 | 合同范本") or a running header set apart
+            # by runs of blanks is not
+            if _TITLE_LINE.match(squash_spaces(fold(first))) and not _MENU.search(first):
+                info.title = first
+                named.add(info.index)
+            elif info.title is None and len(first) <= 30 and not _HEADING_PUNCT.search(first):
                 info.title = first
     if not out:
         out.append(ContractInfo(index=0, title=None, span=(0, 0)))
