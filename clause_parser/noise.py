@@ -29,6 +29,11 @@ class NoiseRule:
     # the heading of a list of noise ("注：" over a draft's footnotes): noise only when the next
     # non-blank line is removed by a rule that follows it ("注：" over a model form's notes is text)
     heads: bool = False
+    # with ``after``: the lines this rule removes are noise only when noise follows them, a line
+    # removed whole by a rule without ``after`` (a reader's words between their name and "赞(2)　回复"
+    # or the next reader's name); else they are the document's
+    until_noise: bool = False
+    max_lines: int = 3  # with ``until_noise``: at most this many lines wait
 
 
 def load_noise_rules(path: Path) -> list[NoiseRule]:
@@ -45,7 +50,8 @@ def load_noise_rules(path: Path) -> list[NoiseRule]:
                 id=r["id"], reason=r.get("reason", r["id"]), scope=r.get("scope", "line"),
                 regex=re.compile(r["regex"]), unless=re.compile(r["unless"]) if r.get("unless") else None,
                 max_len=r.get("max_len"), after=frozenset(_ids(r.get("after"))), contiguous=bool(r.get("contiguous", False)),
-                heads=bool(r.get("heads", False))))
+                heads=bool(r.get("heads", False)), until_noise=bool(r.get("until_noise", False)),
+                max_lines=int(r.get("max_lines", 3))))
         except (KeyError, TypeError, re.error) as e:
             raise RulesError(str(path), f"noise rule #{i + 1} is invalid: {e}", "each rule needs id and regex") from None
     known = {r.id for r in rules}
@@ -59,6 +65,9 @@ def load_noise_rules(path: Path) -> list[NoiseRule]:
         if r.heads and (r.scope != "line" or not any(r.id in o.after for o in rules)):
             raise RulesError(str(path), f"noise rule {r.id!r}: 'heads' needs scope: line and a rule that follows it",
                              "name it in the 'after' of the rule for its list's lines")
+        if r.until_noise and not r.after:
+            raise RulesError(str(path), f"noise rule {r.id!r}: 'until_noise' needs 'after'",
+                             "name the rules whose lines this one's lines follow")
         if r.after and r.scope != "line":
             raise RulesError(str(path), f"noise rule {r.id!r}: 'after' needs scope: line",
                              "only a whole removed line can be followed")
@@ -129,11 +138,15 @@ def find_noise(text: str, folded: str, rules_path: Path) -> list[tuple[int, int,
     raws = folded.split("\n")
     headers = _running_headers(raws)
     toc = _toc_entries(raws) if _TOC_ANYWHERE.search(folded) else ()
-    heads = {r.id for r in _cached_rules(str(rules_path)) if r.heads}
+    rules = _cached_rules(str(rules_path))
+    heads = {r.id for r in rules if r.heads}
+    waits = {r.id: r.max_lines for r in rules if r.until_noise}
     pos = 0
     prev = None  # id of the line rule that removed the previous non-blank line
     blank = False  # a blank line since that one
     pending = None  # index in ``out`` of a list's heading that waits for its list
+    waiting: list[int] = []  # indices in ``out`` of lines that wait for noise after them
+    dropped: set[int] = set()  # indices in ``out`` of lines that turned out to be the document's
     for i, raw in enumerate(raws):
         line = raw.strip()  # str.strip() strips exactly the characters str.isspace() accepts
         if not line:
@@ -141,7 +154,15 @@ def find_noise(text: str, folded: str, rules_path: Path) -> list[tuple[int, int,
         else:
             s = pos + len(raw) - len(raw.lstrip())
             followed = False
-            if line in headers or i in toc:
+            closed = False
+            if waiting:  # noise of its own ends the wait before the line can go on with it
+                found, rid = _line_noise(folded, line, s, s + len(line), line_rules, match_rules)
+                if rid is not None:
+                    out.extend(found)
+                    prev, waiting, closed = rid, [], True
+            if closed:
+                pass
+            elif line in headers or i in toc:
                 out.append((s, s + len(line), "page-header" if line in headers else "toc"))
                 prev = None
             elif prev is not None and (hit := _following(line, prev, blank, followers)) is not None:
@@ -153,14 +174,25 @@ def find_noise(text: str, folded: str, rules_path: Path) -> list[tuple[int, int,
                 out.extend(found)
             if pending is not None:
                 if not followed:
-                    del out[pending]  # no list under it: the heading is the document's own
+                    dropped.add(pending)  # no list under it: the heading is the document's own
                 pending = None
             if prev in heads:
                 pending = len(out) - 1
+            if followed and prev in waits:
+                waiting.append(len(out) - 1)
+                if len(waiting) > waits[prev]:
+                    dropped.update(waiting)  # no noise in reach after them: the document's own lines
+                    waiting, prev = [], None
+            elif waiting:
+                dropped.update(waiting)
+                waiting = []
             blank = False
         pos += len(raw) + 1
     if pending is not None:
-        del out[pending]
+        dropped.add(pending)
+    dropped.update(waiting)
+    if dropped:
+        out = [x for k, x in enumerate(out) if k not in dropped]
     if "\u200b" in text or "\ufeff" in text:
         out = sorted(out + _edge_invisibles(text, folded))
     return out

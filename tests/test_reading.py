@@ -232,6 +232,20 @@ def test_a_question_and_answer_pages_furniture_is_noise():
     assert r.contracts[0].title == "委托代理合同"
 
 
+def test_readers_comments_under_their_names_are_noise_when_noise_closes_them():
+    page = ("第一条 本合同一式两份。\n甲方（签字）：　　乙方（签字）：\n"
+            "路人甲乙丙　　2023-04-12 08:17\n1、先看律所有没有执业许可证；2、律师费要开发票。\n赞(1)　回复\n"
+            "记账达人　2024-03-20 20:45\n很实用，谢谢分享！\n老王　2024-03-21 10:00\n已下载。\n"
+            "关于我们 | 联系我们 | 网站地图")
+    r = clause_parser.parse_text(page)
+    assert [x.reason for x in r.removed] == ["comment"] * 7 + ["site-footer"]
+    assert [c.number for c in r.clauses] == ["第一条", None]
+    # a name and a date over the contract's own text, with no noise after it, leave the text alone
+    kept = clause_parser.parse_text("张小明　2024-03-20\n房屋租赁合同\n甲方：张小明\n乙方：李四\n第一条 租金每月两千元。")
+    assert [x.text for x in kept.removed] == ["张小明　2024-03-20"]
+    assert kept.contracts[0].title == "房屋租赁合同"
+
+
 def test_a_template_pages_file_box_comments_and_footer_are_noise():
     page = ("第一条 本合同一式两份。\n甲方（签字）：　　乙方（签字）：\n日期：2024-04-18\n"
             "车位租赁合同范本（通用版）.doc　　文档为doc格式　　推荐度：★★★★☆\n"

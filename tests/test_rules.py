@@ -104,6 +104,7 @@ def test_bad_rule_files_say_which_file_and_what(tmp_path, content, problem):
     ("{id: x, regex: 'a', after: 3}", "'after' must be a rule id or a list"),
     ("{id: x, regex: 'a', contiguous: true}", "'contiguous' needs 'after'"),
     ("{id: x, regex: 'a', heads: true}", "'heads' needs scope: line and a rule that follows it"),
+    ("{id: x, regex: 'a', until_noise: true}", "'until_noise' needs 'after'"),
 ])
 def test_bad_noise_rules_say_which_file_and_what(tmp_path, rule, problem):
     (tmp_path / "noise.yaml").write_text(f"rules:\n  - {rule}\n", encoding="utf-8")
