@@ -246,6 +246,16 @@ def test_readers_comments_under_their_names_are_noise_when_noise_closes_them():
     assert kept.contracts[0].title == "房屋租赁合同"
 
 
+def test_a_sites_tips_box_between_sample_contracts_is_noise():
+    page = ("范本一：房屋租赁合同\n甲方：张三\n乙方：李四\n第一条 租金每月两千元。\n第二条 租期一年。\n第三条 本合同一式两份。\n\n温馨提示：\n"
+            "1. 签订前请查验房产证原件；\n2. 押金最好通过银行转账支付。\n\n范本二：房屋租赁合同\n出租方：王五\n承租方：赵六\n"
+            "1. 租金每月三千元。\n2. 押金一个月。")
+    r = clause_parser.parse_text(page)
+    assert [x.text for x in r.removed if x.reason == "commentary"] == [
+        "温馨提示：", "1. 签订前请查验房产证原件；", "2. 押金最好通过银行转账支付。"]
+    assert [c.number for c in r.clauses if c.number and c.contract == 1] == ["1", "2"]
+
+
 def test_a_template_pages_file_box_comments_and_footer_are_noise():
     page = ("第一条 本合同一式两份。\n甲方（签字）：　　乙方（签字）：\n日期：2024-04-18\n"
             "车位租赁合同范本（通用版）.doc　　文档为doc格式　　推荐度：★★★★☆\n"

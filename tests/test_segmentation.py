@@ -291,6 +291,14 @@ def test_a_list_set_further_in_nests_under_the_item_above_in_the_same_style():
         ("第七条", None), ("1", "第七条"), ("2", "第七条"), ("1", "2"), ("2", "2"), ("3", "2"), ("3", "第七条"), ("4", "第七条")]
 
 
+def test_a_cited_article_wrapped_to_a_line_start_stays_in_its_sentence():
+    text = ("第6.3.2款 委托人有权暂停监理业务。\n第6.3.3款 委托人依据通用合同条款\n第6.3.2款解除本合同的，监理人应在7日内撤离现场。\n"
+            "第6.3.4款 监理人有权解除本合同。")
+    r = clause_parser.parse_text(text)
+    assert numbers(r) == ["第6.3.2款", "第6.3.3款", "第6.3.4款"]
+    assert "撤离现场" in r.find("第6.3.3款").text
+
+
 def test_dotted_articles_written_with_tiao_but_without_di():
     text = ("第一章 定义\n1.1条　“体系”指甲方的经营模式。\n1.2条　“商标”指注册商标。\n第二章 授权\n"
             "2.1条　甲方授予乙方权利。\n2.2条　乙方不得转授权，依照本合同第1.1条处理。\n")

@@ -33,6 +33,7 @@ INLINE_PREV = set(":;。.!?)]_□■】」』\"”'’>")  # after these a squas
 _PUNCT_IN_HEADING = re.compile(r"[。;,，、_]|:(?=.)")
 _REF_AFTER = ("的", "之", "中", "所", "约定", "规定", "项下", "第", "及", "和", "或", "至", "、", "内容", "条款", "以", "项", "款", "所述", "已")
 _REF_BEFORE = re.compile(r"(依照|按照|根据|参照|依据|遵照|见|按|依|违反|本合同|本协议|前述|上述|详见|同|如|即|在|于|与|及|和|或|、|除|就|对|经|前款|本款|本条|该款|该条|前条|上款|上条|第[\d一二三四五六七八九十百零]{1,4}(条|款|章|节))$")
+_REF_BEFORE_WRAP = re.compile(_REF_BEFORE.pattern[:-2] + r"|条款|合同|协议|规定)$")
 _TITLE_LINE = re.compile(r"^[^。;,:]{2,40}(合同|协议|协议书|合同书|契约|协定书|合约|确认书|保险单|承诺书)[^。;,:]{0,12}$")
 # A character each of the words _TITLE_LINE requires starts with
 _TITLE_WORD_CHAR = re.compile(r"[合协契确保承]")
@@ -353,6 +354,11 @@ class _Builder:
         if mk.style == "cn" and self.f[mk.end:mk.end + 1] in CN_DIGITS and self.f[mk.end + 1:mk.end + 2] in _GRADES:
             return True  # "一、二级保养", "一、二审": grades counted in words, wrapped onto a new line
         if cited and not line_start and _REF_BEFORE.search(self.f[max(0, mk.start - 6): mk.start].rstrip()):
+            return True
+        # "…依据通用合同条款\n第6.3.3款解除本合同的": a reference wrapped onto the next line, its sentence
+        # going on straight after it
+        if cited and line_start and self.prev_end_char not in TERMINAL and _CJK.match(after[:1] or " ") \
+                and self.nodes and _REF_BEFORE_WRAP.search(self.f[max(0, self.prev_ce - 8): self.prev_ce]):
             return True
         return False
 
