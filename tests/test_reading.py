@@ -256,6 +256,15 @@ def test_a_sites_tips_box_between_sample_contracts_is_noise():
     assert [c.number for c in r.clauses if c.number and c.contract == 1] == ["1", "2"]
 
 
+def test_an_articles_further_reading_and_readers_comments_are_noise():
+    page = ("第一条 本合同一式两份。\n甲方（签字）：　　乙方（签字）：\n👇往期推荐👇\n01 健身房跑路了，预付卡的钱还能追回吗？\n"
+            "02 在健身房受伤，谁来赔？\n\n留言精选\nMia\n👍 212\n想问下：1. 协议一定要公证吗？2. 婚后签还来得及吗？\n"
+            "作者回复：1. 不公证也有效。")
+    r = clause_parser.parse_text(page)
+    assert [x.reason for x in r.removed] == ["web-banner"] * 3 + ["comment"] * 5
+    assert [c.number for c in r.clauses] == ["第一条", None]
+
+
 def test_a_template_pages_file_box_comments_and_footer_are_noise():
     page = ("第一条 本合同一式两份。\n甲方（签字）：　　乙方（签字）：\n日期：2024-04-18\n"
             "车位租赁合同范本（通用版）.doc　　文档为doc格式　　推荐度：★★★★☆\n"

@@ -277,6 +277,13 @@ def test_items_behind_a_check_box_are_numbered_with_their_box():
     assert r.find("3").text == "☑ 3. 贷款付款：首付三成。"
 
 
+def test_a_decorated_chapter_heading_is_numbered():
+    text = "◆ 第一章 托管期限 ◆\n第一条 托管期限为五年。\n📌 第二章 费用\n第二条 托管费每年十万元。"
+    r = clause_parser.parse_text(text)
+    assert tree(r) == [("第一章", None), ("第一条", "第一章"), ("第二章", None), ("第二条", "第二章")]
+    assert r.find("第二章").text.startswith("📌 第二章")
+
+
 def test_rows_of_a_tab_separated_table_are_no_clauses():
     text = "第五条 报价\n序号\t项目\t金额\n1\t网站设计\t18,000\n2\t后台开发\t62,000\n第六条 付款\n1.1\t首付款为总价的30%。\n"
     r = clause_parser.parse_text(text)

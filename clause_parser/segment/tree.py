@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from .markers import CN_DIGITS, UNITS_AFTER_NUMBER, Marker, cn_to_int, number_key, scan
@@ -64,17 +65,13 @@ def _table_row(line: str, raw: str) -> bool:
     return len(_CELL_GAP.findall(line)) >= 4 or sum(1 for cell in raw.split("\t") if cell.strip()) >= 3
 
 
-_CHECK_BOXES = "□☐☑☒■"
-
-
 def _after_check_box(f: str, cs: int, ce: int) -> int:
-    """Where a line's text starts after a leading check box and the blanks after it (``cs`` when none)."""
-    if f[cs] not in _CHECK_BOXES:
-        return cs
-    i = cs + 1
-    while i < ce and f[i] in " \t":
+    """Where a line's text starts after leading symbols — a check box ("□ 1. 一次性付款"), a
+    decoration ("◆ 第二章 …", "📌 第四章") — and the blanks after them (``cs`` when none)."""
+    i = cs
+    while i < ce and (f[i] in " \t" or unicodedata.category(f[i]) == "So"):
         i += 1
-    return i
+    return i if i < ce else cs
 
 
 @dataclass(slots=True)
@@ -229,11 +226,11 @@ class _Builder:
                 else:
                     self._new_contract()
             first_taken = False
-            opens = _after_check_box(self.f, cs, ce)  # "□ 1. 一次性付款": a choice of a form, ticked or not
+            opens = _after_check_box(self.f, cs, ce)  # "□ 1. 一次性付款", "◆ 第二章 …"
             if line_cands and line_cands[0].start == opens:
                 first_taken = self._try(line_cands[0], line_start=True)
                 if first_taken and opens > cs and self.nodes[self.cur].start == opens:
-                    self.nodes[self.cur].start = cs  # the box is the item's
+                    self.nodes[self.cur].start = cs  # the box or the decoration is the item's
             self.centred = cs - ls >= CENTRED_INDENT and ce - cs <= CENTRED_MAX
             if not first_taken:
                 self.indented = cs > ls and self.f[ls].isspace()
