@@ -265,6 +265,14 @@ def test_an_articles_further_reading_and_readers_comments_are_noise():
     assert [c.number for c in r.clauses] == ["第一条", None]
 
 
+def test_a_law_databases_related_laws_are_noise():
+    page = ("第一条 本合同一式两份。\n甲方（签字）：　　乙方（签字）：\n法宝联想\n【相关法规】\n1. 中华人民共和国民法典\n"
+            "2. 中华人民共和国城市房地产管理法（2019修正）\n3. 商品房销售管理办法")
+    r = clause_parser.parse_text(page)
+    assert [x.reason for x in r.removed] == ["web-banner"] * 5
+    assert [c.number for c in r.clauses] == ["第一条", None]
+
+
 def test_a_template_pages_file_box_comments_and_footer_are_noise():
     page = ("第一条 本合同一式两份。\n甲方（签字）：　　乙方（签字）：\n日期：2024-04-18\n"
             "车位租赁合同范本（通用版）.doc　　文档为doc格式　　推荐度：★★★★☆\n"
