@@ -154,14 +154,12 @@ def find_noise(text: str, folded: str, rules_path: Path) -> list[tuple[int, int,
         else:
             s = pos + len(raw) - len(raw.lstrip())
             followed = False
-            closed = False
+            closing, rid = None, None
             if waiting:  # noise of its own ends the wait before the line can go on with it
-                found, rid = _line_noise(folded, line, s, s + len(line), line_rules, match_rules)
-                if rid is not None:
-                    out.extend(found)
-                    prev, waiting, closed = rid, [], True
-            if closed:
-                pass
+                closing, rid = _line_noise(folded, line, s, s + len(line), line_rules, match_rules)
+            if rid is not None:
+                out.extend(closing)
+                prev, waiting = rid, []
             elif line in headers or i in toc:
                 out.append((s, s + len(line), "page-header" if line in headers else "toc"))
                 prev = None
