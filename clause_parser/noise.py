@@ -154,12 +154,11 @@ def find_noise(text: str, folded: str, rules_path: Path) -> list[tuple[int, int,
         else:
             s = pos + len(raw) - len(raw.lstrip())
             followed = False
-            closing, rid = None, None
-            if waiting:  # noise of its own ends the wait before the line can go on with it
-                closing, rid = _line_noise(folded, line, s, s + len(line), line_rules, match_rules)
-            if rid is not None:
-                out.extend(closing)
-                prev, waiting = rid, []
+            # while lines wait, noise of the line's own ends the wait before the line can go on with them
+            own = _line_noise(folded, line, s, s + len(line), line_rules, match_rules) if waiting else None
+            if own is not None and own[1] is not None:
+                out.extend(own[0])
+                prev, waiting = own[1], []
             elif line in headers or i in toc:
                 out.append((s, s + len(line), "page-header" if line in headers else "toc"))
                 prev = None
@@ -168,7 +167,7 @@ def find_noise(text: str, folded: str, rules_path: Path) -> list[tuple[int, int,
                 prev = hit.id
                 followed = True
             else:
-                found, prev = _line_noise(folded, line, s, s + len(line), line_rules, match_rules)
+                found, prev = own or _line_noise(folded, line, s, s + len(line), line_rules, match_rules)
                 out.extend(found)
             if pending is not None:
                 if not followed:

@@ -231,7 +231,7 @@ def scan(folded: str, original: str) -> list[Marker]:
             continue
         nxt = folded[mk.end:mk.end + 1]
         dotted = mk.style.startswith(("dec", "dash"))
-        if dotted and nxt in "条款" and _opens_line(folded, mk.start) and folded[mk.end + 1:mk.end + 2] in (" ", ":"):
+        if dotted and nxt in ("条", "款") and _opens_line(folded, mk.start) and folded[mk.end + 1:mk.end + 2] in (" ", ":"):
             mk = replace(mk, end=mk.end + 1)  # "1.1条　定义" at a line's start: an article written without 第
         elif dotted and (nxt and nxt in UNITS_AFTER_NUMBER or nxt.isdigit()):
             continue  # 1.5万元, 3.2条: a quantity or a reference, not a marker

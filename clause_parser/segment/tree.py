@@ -23,10 +23,9 @@ _NOTES_HEADING = re.compile(r"说明|须知|提示|注意事项|指引")
 CHATTER_MAX_ITEMS = 6  # a question's or an editor's points before the contract: no more than this
 # "附件：房屋平面图" (or a few short lines naming annexes) right before the signatures is the list of
 # annexes, not an annex holding the signature block
-ANNEX_LIST_MAX_LINES = 4
+ANNEX_LIST_MAX_LINES, ANNEX_LIST_MAX_LEN = 4, 40
 _ANNEX_WORDS = ("附件", "附表", "附录")
 NESTED_INDENT = 2  # a "1." this many columns further in than the "2." above it is that item's sublist
-ANNEX_LIST_MAX_LEN = 40
 CENTRED_INDENT, CENTRED_MAX = 6, 30  # a cover page's line: set this far in, no longer than this
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[a-z]{2,}")  # folded text is lower case
@@ -408,9 +407,10 @@ class _Builder:
         st = self.st
         if mk.style == "pian" or (mk.bare and not line_start):
             return False
-        rest = self._rest_of_line(mk.start) if line_start else ""
-        if line_start and _table_row(rest, self.text[mk.start:mk.start + len(rest)]):
-            return False  # "1 | 预付款 | 10% | 20,000": a row of a table typed in text, in its clause
+        if line_start:
+            rest = self._rest_of_line(mk.start)
+            if _table_row(rest, self.text[mk.start:mk.start + len(rest)]):
+                return False  # "1 | 预付款 | 10% | 20,000": a row of a table typed in text, in its clause
         if self._is_reference(mk, line_start):
             return False
         if self._translates_current(mk):
@@ -651,10 +651,8 @@ class _Builder:
             if not numbered:
                 continue
             last = numbered[-1]
-            if annex is not None:
-                limit = nodes[annex].start
-            else:
-                limit = nodes[idxs[-1] + 1].start if idxs[-1] + 1 < len(nodes) else len(self.text)
+            end = nodes[idxs[-1] + 1].start if idxs[-1] + 1 < len(nodes) else len(self.text)  # of the contract
+            limit = nodes[annex].start if annex is not None else end
             k = bisect.bisect_right(self.line_starts, nodes[last].start)
             while k < len(self.lines) and self.lines[k][1] < limit:
                 _, cs, ce = self.lines[k]
@@ -662,16 +660,15 @@ class _Builder:
                     closings[c] = (cs, limit)
                     break
                 k += 1
-            if c not in closings and annex is not None:
-                after = self._signatures_after_annex_list(nodes[annex].start)
+            after = None if c in closings or annex is None else self._signatures_after_annex_list(nodes[annex].start)
+            if after is not None:
                 # the block runs to a further annex or to the end of the contract; numbered lines
                 # after it under the same annex leave the annex as it was (its own signing, say)
-                later = None if after is None else next(
-                    (j for j in idxs if nodes[j].start > after and nodes[j].marker is not None), None)
-                if after is not None and (later is None or nodes[later].kind == "attachment"):
-                    nxt = idxs[-1] + 1
-                    closings[c] = (after, nodes[later].start if later is not None else
-                                   nodes[nxt].start if nxt < len(nodes) else len(self.text))
+                later = next((j for j in idxs if nodes[j].start > after and nodes[j].marker is not None), None)
+                if later is None:
+                    closings[c] = (after, end)
+                elif nodes[later].kind == "attachment":
+                    closings[c] = (after, nodes[later].start)
         if not closings:
             return
         kept = [nd for nd in nodes
